@@ -1,0 +1,218 @@
+#include "ScanCommand.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <atomic>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fumidai/core/SystemClock.h"
+#include "fumidai/scanner/output/OutputModule.h"
+#include "fumidai/scanner/packet/SynProbeBuilder.h"
+#include "fumidai/scanner/scan/Scanner.h"
+#include "fumidai/scanner/target/AddressListFile.h"
+#include "fumidai/scanner/target/PortList.h"
+
+namespace fumidai::cli {
+namespace {
+
+using scanner::ScanConfig;
+
+std::atomic<int> g_interrupts{0};
+
+void on_interrupt(int) { g_interrupts.fetch_add(1); }
+
+struct ScanOptions {
+  std::vector<std::string> targets;
+  std::string ports;
+  std::string rate = "10000";
+  std::string bandwidth;
+  std::string interface;
+  std::string source_ip;
+  std::string gateway_mac;
+  std::string allowlist_file;
+  std::optional<std::string> blocklist_file;
+  std::optional<std::uint64_t> seed;
+  std::uint32_t shards = 1;
+  std::uint32_t shard = 0;
+  std::string resume;
+  std::uint32_t probes = 1;
+  std::uint32_t threads = 1;
+  double cooldown = 8;
+  std::string output_file = "-";
+  std::string output_format = "jsonl";
+  std::string metadata_file;
+  std::string source_ports = "32768-61000";
+  bool quiet = false;
+  bool report_closed = false;
+};
+
+Result<double> parse_non_negative(std::string_view flag, std::string_view text) {
+  double value = 0;
+  auto [next, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || next != text.data() + text.size() || !std::isfinite(value) || value < 0) {
+    return make_input_error(fmt::format("invalid {} '{}' (expected a non-negative number)", flag, text));
+  }
+  return value;
+}
+
+// "10M", "1G", "500K" or plain bits per second.
+Result<double> parse_bandwidth(std::string_view text) {
+  double scale = 1;
+  std::string_view digits = text;
+  if (!digits.empty()) {
+    switch (digits.back()) {
+      case 'K': case 'k': scale = 1e3; break;
+      case 'M': case 'm': scale = 1e6; break;
+      case 'G': case 'g': scale = 1e9; break;
+      default: break;
+    }
+    if (scale != 1) digits.remove_suffix(1);
+  }
+  auto value = parse_non_negative("bandwidth", digits);
+  if (!value || *value == 0) return make_input_error(fmt::format("invalid bandwidth '{}' (expected e.g. 10M or 1G)", text));
+  return *value * scale;
+}
+
+Result<ScanConfig> build_config(const ScanOptions& o) {
+  ScanConfig c;
+  for (const auto& t : o.targets) {
+    auto interval = scanner::parse_target(t);
+    if (!interval) return interval.error();
+    c.targets.add(*interval);
+  }
+  if (!o.allowlist_file.empty()) {
+    auto allow = scanner::load_address_list_file(o.allowlist_file);
+    if (!allow) return allow.error();
+    for (const auto& in : allow->intervals()) c.targets.add(in);
+  }
+  if (c.targets.empty()) return make_input_error("no targets: give TARGET arguments or -w/--allowlist-file");
+  if (o.blocklist_file) {
+    auto block = scanner::load_address_list_file(*o.blocklist_file);
+    if (!block) return block.error();
+    c.blocklist = *block;
+  } else {
+    c.blocklist = scanner::default_blocklist();
+  }
+  auto ports = scanner::parse_port_list(o.ports);
+  if (!ports) return ports.error();
+  c.ports = *ports;
+
+  if (!o.bandwidth.empty()) {
+    auto bps = parse_bandwidth(o.bandwidth);
+    if (!bps) return bps.error();
+    // Bits on the wire per probe: frame + FCS, preamble and inter-frame gap (24 bytes), as ZMap counts.
+    c.rate_pps = *bps / ((scanner::SynProbeBuilder::frame_size() + 24) * 8.0);
+  } else {
+    auto rate = parse_non_negative("rate", o.rate);
+    if (!rate) return rate.error();
+    c.rate_pps = *rate;
+  }
+  if (!o.interface.empty()) c.network.interface = o.interface;
+  if (!o.source_ip.empty()) {
+    auto ip = scanner::parse_ipv4(o.source_ip);
+    if (!ip) return make_input_error(fmt::format("invalid source IP '{}'", o.source_ip));
+    c.network.source_ip = *ip;
+  }
+  if (!o.gateway_mac.empty()) {
+    auto mac = scanner::parse_mac(o.gateway_mac);
+    if (!mac) return mac.error();
+    c.network.gateway_mac = *mac;
+  }
+  if (o.shards == 0) return make_input_error("invalid --shards '0' (must be at least 1)");
+  if (o.shard >= o.shards) return make_input_error(fmt::format("invalid --shard '{}' (must be below --shards {})", o.shard, o.shards));
+  if (o.threads == 0 || o.threads > 64) return make_input_error(fmt::format("invalid --sender-threads '{}' (1-64)", o.threads));
+  if (o.probes == 0 || o.probes > 16) return make_input_error(fmt::format("invalid --probes '{}' (1-16)", o.probes));
+  if (!std::isfinite(o.cooldown) || o.cooldown < 0 || o.cooldown > 3600) {
+    return make_input_error(fmt::format("invalid --cooldown-time '{}' (0-3600 seconds)", o.cooldown));
+  }
+  auto source_ports = scanner::parse_port_list(o.source_ports);
+  if (!source_ports || source_ports->size() < o.probes || source_ports->back() - source_ports->front() + 1u != source_ports->size()) {
+    return make_input_error(fmt::format("invalid --source-port '{}' (expected a range such as 32768-61000, at least --probes ports)", o.source_ports));
+  }
+  c.source_port_first = source_ports->front();
+  c.source_port_last = source_ports->back();
+  c.seed = o.seed;
+  c.shards = o.shards;
+  c.shard = o.shard;
+  c.sender_threads = o.threads;
+  c.probes = o.probes;
+  c.cooldown_seconds = o.cooldown;
+  if (!o.resume.empty()) c.resume_path = o.resume;
+  if (!o.metadata_file.empty()) c.metadata_path = o.metadata_file;
+  c.quiet = o.quiet;
+  c.report_closed = o.report_closed;
+  return c;
+}
+
+int report(const Error& e) {
+  std::fprintf(stderr, "fumidai scan: %s\n", e.message.c_str());
+  return e.kind == Error::Kind::invalid_input ? 2 : 1;
+}
+
+int run_scan(const ScanOptions& options) {
+  auto config = build_config(options);
+  if (!config) return report(config.error());
+  auto output = scanner::make_output_module(options.output_format, options.output_file);
+  if (!output) return report(output.error());
+
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
+
+  SystemClock clock;
+  const auto metadata_path = config->metadata_path;
+  scanner::Scanner scan(std::move(*config), clock, **output, stderr);
+  auto summary = scan.run(g_interrupts);
+  auto finished = (*output)->finish();
+  if (!summary) return report(summary.error());
+  std::fprintf(stderr, "%s\n", summary->c_str());
+  if (metadata_path) {
+    std::FILE* f = std::fopen(metadata_path->c_str(), "w");
+    if (!f || std::fprintf(f, "%s\n", summary->c_str()) < 0 || std::fclose(f) != 0) {
+      return report(make_error(fmt::format("cannot write metadata file '{}'", *metadata_path)));
+    }
+  }
+  if (!finished) return report(finished.error());
+  return 0;
+}
+
+}  // namespace
+
+void register_scan_command(CLI::App& root, int& exit_code) {
+  auto options = std::make_shared<ScanOptions>();
+  CLI::App* cmd = root.add_subcommand("scan", "Stage 1: stateless SYN scan of TARGETs (CIDR, address or range a.b.c.d-e.f.g.h)");
+  cmd->add_option("targets", options->targets, "Targets: CIDR, address, or range a.b.c.d-e.f.g.h");
+  cmd->add_option("-p,--target-ports", options->ports, "Ports, e.g. 80,443,8000-8100")->required();
+  cmd->add_option("-r,--rate", options->rate, "Send rate in packets/s (0 = unlimited)")->capture_default_str();
+  cmd->add_option("-B,--bandwidth", options->bandwidth, "Send rate as bandwidth, e.g. 10M or 1G (overrides --rate)");
+  cmd->add_option("-i,--interface", options->interface, "Interface to send on (default: the route's)");
+  cmd->add_option("-S,--source-ip", options->source_ip, "Source address (default: the route's)");
+  cmd->add_option("-G,--gateway-mac", options->gateway_mac, "Gateway MAC (default: from the neighbour table)");
+  cmd->add_option("-w,--allowlist-file", options->allowlist_file, "File of targets, one CIDR/address/range per line");
+  cmd->add_option("-b,--blocklist-file", options->blocklist_file,
+                  "Blocklist replacing the built-in IANA list (an empty file disables it)");
+  cmd->add_option("--seed", options->seed, "Permutation seed (same seed + --shards: disjoint shards)");
+  cmd->add_option("--shards", options->shards, "Total shards")->capture_default_str();
+  cmd->add_option("--shard", options->shard, "This machine's shard (0-based)")->capture_default_str();
+  cmd->add_option("--resume", options->resume, "Checkpoint file: created if absent, continued if present");
+  cmd->add_option("-P,--probes", options->probes, "SYNs per target")->capture_default_str();
+  cmd->add_option("-T,--sender-threads", options->threads, "Sender threads")->capture_default_str();
+  cmd->add_option("-c,--cooldown-time", options->cooldown, "Seconds to keep receiving after sending")->capture_default_str();
+  cmd->add_option("-o,--output-file", options->output_file, "Results file (- = standard output)")->capture_default_str();
+  cmd->add_option("-O,--output-format", options->output_format, "jsonl or csv")->capture_default_str();
+  cmd->add_option("-m,--metadata-file", options->metadata_file, "Also write the JSON summary here");
+  cmd->add_option("-s,--source-port", options->source_ports, "Source port range")->capture_default_str();
+  cmd->add_flag("--report-closed", options->report_closed, "Also report closed ports (RST)");
+  cmd->add_flag("-q,--quiet", options->quiet, "No status lines");
+  cmd->callback([options, &exit_code] { exit_code = run_scan(*options); });
+}
+
+}  // namespace fumidai::cli

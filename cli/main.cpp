@@ -1,0 +1,23 @@
+// fumidai: one binary, one subcommand per stage. Each subcommand registers its
+// own flags; exit code 2 means bad input (nothing was sent), 1 a runtime failure.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "LabCommand.h"
+#include "ScanCommand.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"fumidai: find hijacked home routers (VPN servers, proxies, admin panels) across ISP address space"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", FUMIDAI_VERSION);
+  int exit_code = 0;
+  fumidai::cli::register_scan_command(app, exit_code);
+  fumidai::lab::register_lab_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  return exit_code;
+}

@@ -1,0 +1,25 @@
+#include "fumidai/scanner/packet/ReplyParser.h"
+
+namespace fumidai::scanner {
+namespace {
+
+std::uint16_t get16(const std::uint8_t* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
+std::uint32_t get32(const std::uint8_t* p) { return (std::uint32_t{get16(p)} << 16) | get16(p + 2); }
+
+}  // namespace
+
+std::optional<TcpReply> parse_tcp_reply(std::span<const std::uint8_t> frame) {
+  constexpr std::size_t kEth = 14;
+  if (frame.size() < kEth + 20 || get16(frame.data() + 12) != 0x0800) return std::nullopt;
+  const auto ip = frame.subspan(kEth);
+  const std::size_t ihl = std::size_t{ip[0] & 0x0fu} * 4;
+  const std::size_t total = get16(ip.data() + 2);
+  if ((ip[0] >> 4) != 4 || ihl < 20 || total < ihl || total > ip.size() || ip[9] != 6) return std::nullopt;
+  if ((get16(ip.data() + 6) & 0x1fff) != 0) return std::nullopt;  // a non-first fragment has no TCP header
+  const auto tcp = ip.subspan(ihl, total - ihl);
+  if (tcp.size() < 20 || (tcp[12] >> 4) < 5) return std::nullopt;
+  return TcpReply{get32(ip.data() + 12), get32(ip.data() + 16), get16(tcp.data()),     get16(tcp.data() + 2),
+                  get32(tcp.data() + 4), get32(tcp.data() + 8), tcp[13],               ip[8]};
+}
+
+}  // namespace fumidai::scanner

@@ -1,0 +1,33 @@
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fumidai/scanner/net/RouteResolver.h"
+#include "fumidai/scanner/target/IntervalSet.h"
+
+namespace fumidai::scanner {
+
+// Everything one stage-1 scan needs, already validated by the CLI.
+struct ScanConfig {
+  IntervalSet targets;
+  IntervalSet blocklist;
+  std::vector<std::uint16_t> ports;
+  double rate_pps = 0;  // 0: unlimited
+  NetworkOverrides network;
+  std::optional<std::uint64_t> seed;
+  std::uint32_t shards = 1;
+  std::uint32_t shard = 0;
+  std::uint32_t sender_threads = 1;
+  std::uint32_t probes = 1;
+  double cooldown_seconds = 8;
+  std::uint16_t source_port_first = 32768;
+  std::uint16_t source_port_last = 61000;
+  std::optional<std::string> resume_path;
+  std::optional<std::string> metadata_path;
+  bool report_closed = false;
+  bool quiet = false;
+};
+
+}  // namespace fumidai::scanner

@@ -1,0 +1,284 @@
+#include "fumidai/scanner/scan/Scanner.h"
+
+#include <fmt/format.h>
+#include <sys/random.h>
+
+#include <array>
+#include <boost/json.hpp>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "fumidai/scanner/order/FeistelPermutation.h"
+#include "fumidai/scanner/order/ShardPlan.h"
+#include "fumidai/scanner/packet/SynProbeBuilder.h"
+#include "fumidai/scanner/recv/PacketReceiver.h"
+#include "fumidai/scanner/scan/Checkpoint.h"
+#include "fumidai/scanner/scan/ResponseProcessor.h"
+#include "fumidai/scanner/scan/ScanCounters.h"
+#include "fumidai/scanner/send/PacketSender.h"
+#include "fumidai/scanner/send/RateLimiter.h"
+#include "fumidai/scanner/target/TargetSpace.h"
+#include "fumidai/scanner/validate/ProbeValidator.h"
+
+namespace fumidai::scanner {
+namespace {
+
+constexpr Nanos kStatusInterval = std::chrono::seconds(1);
+constexpr Nanos kMonitorTick = std::chrono::milliseconds(50);
+constexpr int kReceivePollMs = 20;
+// Debt a sender may catch up after a stall: 10 ms worth, at least one batch.
+constexpr double kMaxDebtSeconds = 0.01;
+
+std::uint64_t random_u64() {
+  std::uint64_t value = 0;
+  while (::getrandom(&value, sizeof(value), 0) != sizeof(value)) {
+  }
+  return value;
+}
+
+// Identifies the scan's shape for --resume: what was scanned must not change.
+std::uint64_t scan_fingerprint(const TargetSpace& space, const ScanConfig& c) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  const auto mix = [&h](std::uint64_t v) {
+    h ^= v;
+    h *= 0x100000001b3ULL;
+  };
+  for (const auto& in : space.addresses().intervals()) {
+    mix(in.first);
+    mix(in.last);
+  }
+  for (auto p : space.ports()) mix(p);
+  mix(c.shards);
+  mix(c.shard);
+  mix(c.probes);
+  return h;
+}
+
+std::string format_duration(double seconds) {
+  const auto s = static_cast<long>(seconds);
+  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) : fmt::format("{}:{:02}", s / 60, s % 60);
+}
+
+std::string format_rate(double pps) {
+  if (pps >= 1e6) return fmt::format("{:.2f} Mp/s", pps / 1e6);
+  if (pps >= 1e3) return fmt::format("{:.1f} Kp/s", pps / 1e3);
+  return fmt::format("{:.0f} p/s", pps);
+}
+
+struct SenderContext {
+  const TargetSpace& space;
+  const FeistelPermutation& permutation;
+  const ProbeValidator& validator;
+  const SynProbeBuilder& builder;
+  const IntervalSet& blocklist;
+  const ScanConfig& config;
+  std::uint32_t source_ip;
+  Checkpoint& checkpoint;
+  ScanCounters& counters;
+  std::atomic<bool>& stop;
+  Clock& clock;
+};
+
+// One sender thread: walks its ShardPlan, builds a batch, hands it to the
+// kernel, records progress. Never throws; a send error ends the thread and is
+// reported through `error`.
+void run_sender(const SenderContext& ctx, std::uint32_t thread, PacketSender& sender, std::optional<Error>& error) {
+  const ScanConfig& c = ctx.config;
+  const ShardPlan plan(ctx.space.size(), c.shards, c.shard, c.sender_threads, thread);
+  const double targets_per_second = c.rate_pps / c.sender_threads / c.probes;
+  const auto max_debt = static_cast<std::uint64_t>(std::max(targets_per_second * kMaxDebtSeconds, 1.0));
+  RateLimiter limiter(ctx.clock, targets_per_second, std::max<std::uint64_t>(max_debt, PacketSender::kMaxBatch / c.probes));
+  const std::size_t frame_size = SynProbeBuilder::frame_size();
+  const std::size_t targets_per_batch = std::max<std::size_t>(PacketSender::kMaxBatch / c.probes, 1);
+  std::vector<std::uint8_t> frames(targets_per_batch * c.probes * frame_size);
+
+  std::uint64_t step = ctx.checkpoint.next_step(thread);
+  while (step < plan.steps() && !ctx.stop.load(std::memory_order_relaxed)) {
+    const std::uint64_t grant = limiter.acquire(std::min<std::uint64_t>(targets_per_batch, plan.steps() - step));
+    std::size_t count = 0;
+    for (std::uint64_t i = 0; i < grant; ++i) {
+      const Target t = ctx.space.at(ctx.permutation.permute(plan.position(step + i)));
+      if (ctx.blocklist.contains(t.address)) {  // unreachable by construction; never send regardless
+        ctx.counters.blocklist_skipped.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+      const ProbeCookie cookie = ctx.validator.cookie(ctx.source_ip, t.address, t.port);
+      for (std::uint32_t probe = 0; probe < c.probes; ++probe) {
+        ctx.builder.build(SynProbe{t.address, t.port, ctx.validator.source_port(cookie, probe), cookie.sequence,
+                                   static_cast<std::uint16_t>(cookie.port_word >> 16)},
+                          std::span<std::uint8_t, SynProbeBuilder::kFrameSize>(frames.data() + count * frame_size,
+                                                                               SynProbeBuilder::kFrameSize));
+        ++count;
+      }
+    }
+    auto sent = sender.send(frames, frame_size, count);
+    if (!sent) {
+      error = sent.error();
+      ctx.stop.store(true);
+      return;
+    }
+    step += grant;
+    ctx.checkpoint.record(thread, step);
+    ctx.counters.sent.fetch_add(*sent, std::memory_order_relaxed);
+    ctx.counters.targets_done.fetch_add(grant, std::memory_order_relaxed);
+  }
+}
+
+std::uint64_t remaining_targets(const TargetSpace& space, const ScanConfig& c, const Checkpoint& checkpoint) {
+  std::uint64_t total = 0;
+  for (std::uint32_t t = 0; t < c.sender_threads; ++t) {
+    const ShardPlan plan(space.size(), c.shards, c.shard, c.sender_threads, t);
+    total += plan.steps() - std::min(plan.steps(), checkpoint.next_step(t));
+  }
+  return total;
+}
+
+}  // namespace
+
+Result<std::string> Scanner::run(const std::atomic<int>& interrupts) {
+  const ScanConfig& c = config_;
+  auto space = TargetSpace::create(c.targets, c.blocklist, c.ports);
+  if (!space) return space.error();
+  const std::uint64_t fresh_seed = random_u64();
+  auto checkpoint = c.resume_path ? Checkpoint::open(*c.resume_path, scan_fingerprint(*space, c), c.sender_threads,
+                                                     c.seed, fresh_seed)
+                                  : Result<Checkpoint>(Checkpoint::in_memory(c.sender_threads, c.seed.value_or(fresh_seed)));
+  if (!checkpoint) return checkpoint.error();
+  const FeistelPermutation permutation(space->size(), checkpoint->seed());
+  const std::uint64_t to_send = remaining_targets(*space, c, *checkpoint);
+
+  RouteResolver resolver(clock_);
+  auto path = resolver.resolve(space->addresses().intervals().front().first, c.network);
+  if (!path) return path.error();
+  std::vector<PacketSender> senders;
+  for (std::uint32_t t = 0; t < c.sender_threads; ++t) {
+    auto sender = PacketSender::open(path->interface_index);
+    if (!sender) return sender.error();
+    senders.push_back(std::move(*sender));
+  }
+  auto receiver = PacketReceiver::open(path->interface_index, path->source_ip);
+  if (!receiver) return receiver.error();
+
+  const SipKey key{random_u64(), random_u64()};
+  const ProbeValidator validator(key, c.source_port_first, c.source_port_last, c.probes);
+  const SynProbeBuilder builder(path->source_mac, path->gateway_mac, path->source_ip);
+  ScanCounters counters;
+  ResponseProcessor processor(validator, path->source_ip, c.report_closed, output_, clock_, counters);
+
+  const std::int64_t started_wall = clock_.wall_now_ns();
+  const Nanos started = clock_.now();
+  std::atomic<bool> stop_sending{false};
+  std::atomic<bool> stop_receiving{false};
+  std::optional<Error> receive_error;
+  std::thread receive_thread([&] {
+    while (!stop_receiving.load()) {
+      auto polled = receiver->poll(kReceivePollMs, [&](std::span<const std::uint8_t> f) { processor.handle_frame(f); });
+      if (!polled) {
+        receive_error = polled.error();
+        return;
+      }
+      counters.ring_drops.fetch_add(receiver->take_drops(), std::memory_order_relaxed);
+    }
+  });
+
+  SenderContext context{*space, permutation, validator, builder,  c.blocklist, c,
+                        path->source_ip, *checkpoint, counters, stop_sending, clock_};
+  std::vector<std::optional<Error>> send_errors(c.sender_threads);
+  std::atomic<std::uint32_t> senders_running{c.sender_threads};
+  std::vector<std::thread> send_threads;
+  for (std::uint32_t t = 0; t < c.sender_threads; ++t) {
+    send_threads.emplace_back([&, t] {
+      run_sender(context, t, senders[t], send_errors[t]);
+      senders_running.fetch_sub(1);
+    });
+  }
+
+  // Monitor: status lines while sending, then the cooldown.
+  Nanos next_status = started + kStatusInterval;
+  std::uint64_t last_sent = 0;
+  std::uint64_t last_received = 0;
+  std::optional<Nanos> send_finished;
+  const auto print_status = [&](Nanos now) {
+    if (c.quiet || !status_) return;
+    const double elapsed = std::chrono::duration<double>(now - started).count();
+    const std::uint64_t sent = counters.sent.load();
+    const std::uint64_t done = counters.targets_done.load();
+    const std::uint64_t received = counters.open.load() + counters.closed.load();
+    const double fraction = to_send ? static_cast<double>(done) / static_cast<double>(to_send) : 1.0;
+    const double send_rate = elapsed > 0 ? static_cast<double>(sent) / elapsed : 0;
+    const std::string eta =
+        send_finished ? fmt::format("cooldown {:.0f}s left", c.cooldown_seconds - std::chrono::duration<double>(now - *send_finished).count())
+        : fraction > 0 ? format_duration(elapsed / fraction - elapsed) + " left"
+                       : std::string("--:-- left");
+    std::fprintf(status_, "%s\n",
+                 fmt::format("{} {:.0f}% ({}); send: {} {} ({} avg); recv: {} {}; hits: {:.2f}%; drops: {}",
+                             format_duration(elapsed), fraction * 100, eta, sent,
+                             format_rate(static_cast<double>(sent - last_sent)), format_rate(send_rate), received,
+                             format_rate(static_cast<double>(received - last_received)),
+                             done ? 100.0 * static_cast<double>(counters.open.load()) / static_cast<double>(done) : 0.0,
+                             counters.ring_drops.load())
+                     .c_str());
+    std::fflush(status_);
+    last_sent = sent;
+    last_received = received;
+  };
+  while (true) {
+    const Nanos now = clock_.now();
+    if (interrupts.load() >= 1) stop_sending.store(true);
+    if (interrupts.load() >= 2) break;
+    if (!send_finished && senders_running.load() == 0) send_finished = now;
+    if (send_finished && now - *send_finished >= std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(c.cooldown_seconds))) break;
+    if (now >= next_status) {
+      print_status(now);
+      next_status += kStatusInterval;
+      checkpoint->sync();
+    }
+    clock_.sleep_until(std::min(next_status, now + kMonitorTick));
+  }
+  stop_sending.store(true);
+  for (auto& t : send_threads) t.join();
+  const Nanos send_end = send_finished.value_or(clock_.now());
+  stop_receiving.store(true);
+  receive_thread.join();
+  checkpoint->sync();
+  for (auto& e : send_errors) {
+    if (e) return *e;
+  }
+  if (receive_error) return *receive_error;
+
+  const double send_seconds = std::chrono::duration<double>(send_end - started).count();
+  const std::uint64_t done = counters.targets_done.load();
+  boost::json::object summary{
+      {"sent", counters.sent.load()},
+      {"targets", done},
+      {"hits", counters.open.load()},
+      {"closed", counters.closed.load()},
+      {"duplicates", counters.duplicates.load()},
+      {"invalid", counters.invalid.load()},
+      {"receive_drops", counters.ring_drops.load()},
+      {"pps", send_seconds > 0 ? static_cast<double>(counters.sent.load()) / send_seconds : 0.0},
+      {"hitrate", done ? static_cast<double>(counters.open.load()) / static_cast<double>(done) : 0.0},
+      {"duration_s", std::chrono::duration<double>(clock_.now() - started).count()},
+      {"send_duration_s", send_seconds},
+      {"seed", checkpoint->seed()},
+      {"shard", c.shard},
+      {"shards", c.shards},
+      {"sender_threads", c.sender_threads},
+      {"probes", c.probes},
+      {"rate", c.rate_pps},
+      {"addresses", space->address_count()},
+      {"ports", boost::json::array(space->ports().begin(), space->ports().end())},
+      {"blocklisted", space->blocklisted_count()},
+      {"resumed", checkpoint->resumed()},
+      {"completed", remaining_targets(*space, c, *checkpoint) == 0},
+      {"interface", path->interface},
+      {"source_ip", format_ipv4(path->source_ip)},
+      {"gateway_mac", format_mac(path->gateway_mac)},
+      {"start", format_timestamp(started_wall)},
+      {"end", format_timestamp(clock_.wall_now_ns())},
+  };
+  return boost::json::serialize(summary);
+}
+
+}  // namespace fumidai::scanner

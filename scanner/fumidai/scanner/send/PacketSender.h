@@ -1,0 +1,31 @@
+#pragma once
+// The send path: one AF_PACKET socket per sender thread, frames handed to the
+// driver in sendmmsg batches with the qdisc bypassed (as ZMap does on Linux).
+// Contract: one instance per thread; frames are caller-owned and may be reused
+// as soon as send() returns.
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "fumidai/core/Error.h"
+#include "fumidai/scanner/io/FileDescriptor.h"
+
+namespace fumidai::scanner {
+
+class PacketSender {
+ public:
+  static constexpr std::size_t kMaxBatch = 256;
+
+  // Fails with a clear message without root / CAP_NET_RAW.
+  static Result<PacketSender> open(int interface_index);
+
+  // Sends `count` frames of `frame_size` bytes laid out back to back. Retries
+  // transient back-pressure (ENOBUFS, EAGAIN); returns the number sent.
+  Result<std::size_t> send(std::span<const std::uint8_t> frames, std::size_t frame_size, std::size_t count);
+
+ private:
+  explicit PacketSender(FileDescriptor fd) : fd_(std::move(fd)) {}
+  FileDescriptor fd_;
+};
+
+}  // namespace fumidai::scanner
