@@ -5,6 +5,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -29,9 +30,9 @@ constexpr int kExitBadInput = 2;
 // Namespace names are NAME-scan and NAME-inet; keep NAME short and shell-safe.
 constexpr std::size_t kMaxNamePrefix = 32;
 
-int report(std::string_view subcommand, const Error& error, int code) {
+int report(std::string_view subcommand, const Error& error) {
   fmt::print(stderr, "fumidai lab {}: {}\n", subcommand, error.message);
-  return code;
+  return error.kind == Error::Kind::invalid_input ? kExitBadInput : kExitFailure;
 }
 
 // Which lab: the namespaces' name prefix and where its state lives.
@@ -44,7 +45,8 @@ void add_name_options(CLI::App& command, LabName& name, bool with_state_dir) {
   command.add_option("--name-prefix", name.name_prefix, "Lab name; the namespaces are NAME-scan and NAME-inet")
       ->capture_default_str();
   if (with_state_dir) {
-    command.add_option("--state-dir", name.state_dir, "Where the lab keeps pids and ground truth [/run/fumidai-lab/NAME]");
+    command.add_option("--state-dir", name.state_dir,
+                       "Where the lab keeps pids and ground truth [/run/fumidai-lab/NAME]");
   }
 }
 
@@ -54,14 +56,14 @@ Result<std::vector<std::string>> name_arguments(const LabName& name) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
   });
   if (n.empty() || n.size() > kMaxNamePrefix || n.front() == '-' || !valid_chars) {
-    return make_error(fmt::format("invalid --name-prefix '{}' (1-{} of A-Z a-z 0-9 _ -, not starting with -)", n,
-                                  kMaxNamePrefix));
+    return make_input_error(
+        fmt::format("invalid --name-prefix '{}' (1-{} of A-Z a-z 0-9 _ -, not starting with -)", n, kMaxNamePrefix));
   }
   std::error_code ec;
   // Absolute, so `down` from another directory finds what `up` wrote.
   const auto state_dir =
       std::filesystem::absolute(name.state_dir.empty() ? "/run/fumidai-lab/" + n : name.state_dir, ec);
-  if (ec) return make_error(fmt::format("invalid --state-dir '{}': {}", name.state_dir, ec.message()));
+  if (ec) return make_input_error(fmt::format("invalid --state-dir '{}': {}", name.state_dir, ec.message()));
   return std::vector<std::string>{"--name-prefix", n, "--state-dir", state_dir.string()};
 }
 
@@ -119,11 +121,11 @@ Result<int> run_script(const std::vector<std::string>& arguments) {
 
 int run_script_command(std::string_view subcommand, const LabName& name, std::vector<std::string> extra) {
   auto arguments = name_arguments(name);
-  if (!arguments) return report(subcommand, arguments.error(), kExitBadInput);
+  if (!arguments) return report(subcommand, arguments.error());
   arguments->insert(arguments->begin(), std::string(subcommand));
   arguments->insert(arguments->end(), extra.begin(), extra.end());
   auto status = run_script(*arguments);
-  if (!status) return report(subcommand, status.error(), kExitFailure);
+  if (!status) return report(subcommand, status.error());
   return *status;
 }
 
@@ -138,7 +140,8 @@ void add_plan_options(CLI::App& command, LabPlan::Options& options) {
   command.add_option("--ports", options.ports, "Lab ports: every live host answers on these")->capture_default_str();
 }
 
-// Validation and sampling together: a plan that is too large is bad input too.
+// Validation and sampling together: a plan that is too large is bad input too
+// (LabPlan reports it as such).
 Result<LabPlan> make_plan(const LabPlan::Options& options) {
   auto parameters = LabPlan::parse(options);
   if (!parameters) return parameters.error();
@@ -147,11 +150,11 @@ Result<LabPlan> make_plan(const LabPlan::Options& options) {
 
 int run_plan(const LabPlan::Options& options, const std::string& out) {
   auto plan = make_plan(options);
-  if (!plan) return report("plan", plan.error(), kExitBadInput);
+  if (!plan) return report("plan", plan.error());
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
-  if (ec) return report("plan", make_error(fmt::format("cannot create --out '{}': {}", out, ec.message())), kExitFailure);
-  if (auto written = plan->write_files(out); !written) return report("plan", written.error(), kExitFailure);
+  if (ec) return report("plan", make_error(fmt::format("cannot create --out '{}': {}", out, ec.message())));
+  if (auto written = plan->write_files(out); !written) return report("plan", written.error());
   // Shell-sourceable, so fumidai-lab.sh can record the counts in lab.env.
   fmt::print("LIVE_HOSTS={}\nOPEN_PORTS={}\n", plan->live_hosts().size(), plan->open_count());
   return kExitOk;
@@ -159,27 +162,30 @@ int run_plan(const LabPlan::Options& options, const std::string& out) {
 
 int run_listen(const std::string& ports_text) {
   auto ports = scanner::parse_port_list(ports_text);
-  if (!ports) return report("listen", ports.error(), kExitBadInput);
+  if (!ports) {
+    return report("listen",
+                  make_input_error(fmt::format("invalid --ports '{}': {}", ports_text, ports.error().message)));
+  }
   if (ports->size() > LabPlan::kMaxPorts) {
-    return report("listen", make_error(fmt::format("--ports has {} ports; at most {}", ports->size(), LabPlan::kMaxPorts)),
-                  kExitBadInput);
+    return report("listen", make_input_error(fmt::format("--ports '{}' has {} ports; the lab takes at most {}",
+                                                         ports_text, ports->size(), LabPlan::kMaxPorts)));
   }
   auto listener = LabListener::open(*ports);
-  if (!listener) return report("listen", listener.error(), kExitFailure);
+  if (!listener) return report("listen", listener.error());
   fmt::print(stderr, "fumidai lab listen: listening on 0.0.0.0 ports {}\n", ports_text);
-  if (auto ran = listener->run(); !ran) return report("listen", ran.error(), kExitFailure);
+  if (auto ran = listener->run(); !ran) return report("listen", ran.error());
   return kExitOk;
 }
 
 int run_up(const LabPlan::Options& options, const LabName& name) {
   // Validate here so bad input fails with exit code 2 before any namespace exists.
   auto plan = make_plan(options);
-  if (!plan) return report("up", plan.error(), kExitBadInput);
+  if (!plan) return report("up", plan.error());
   const auto& p = plan->parameters();
-  return run_script_command("up", name,
-                            {"--prefix", p.prefix_text(), "--seed", std::to_string(p.seed), "--density",
-                             fmt::format("{}", p.density), "--open-prob", fmt::format("{}", p.open_probability),
-                             "--ports", p.ports_text()});
+  return run_script_command(
+      "up", name,
+      {"--prefix", p.prefix_text(), "--seed", std::to_string(p.seed), "--density", fmt::format("{}", p.density),
+       "--open-prob", fmt::format("{}", p.open_probability), "--ports", p.ports_text()});
 }
 
 }  // namespace
@@ -196,7 +202,8 @@ void register_lab_command(CLI::App& root, int& exit_code) {
   };
   auto state = std::make_shared<State>();
 
-  CLI::App* up = lab->add_subcommand("up", "Create the lab namespaces, load the seeded ground truth, start the listener");
+  CLI::App* up =
+      lab->add_subcommand("up", "Create the lab namespaces, load the seeded ground truth, start the listener");
   add_plan_options(*up, state->plan);
   add_name_options(*up, state->name, true);
   up->callback([state, &exit_code] { exit_code = run_up(state->plan, state->name); });

@@ -52,29 +52,34 @@ bool overlaps(std::uint32_t a, unsigned a_length, std::uint32_t b, unsigned b_le
   return (a & mask) == (b & mask);
 }
 
-Result<std::uint32_t> parse_prefix(std::string_view text, unsigned& length) {
+struct Prefix {
+  std::uint32_t network;
+  unsigned length;
+};
+
+Result<Prefix> parse_prefix(std::string_view text) {
   // parse_target also takes ranges and single addresses and silently clears
   // host bits; the lab needs a real CIDR block for routes and nft rules.
   const auto slash = text.find('/');
   auto interval = scanner::parse_target(text);
   if (slash == std::string_view::npos || !interval) {
-    return make_error(fmt::format("invalid --prefix '{}' (expected a CIDR block such as 198.18.0.0/16)", text));
+    return make_input_error(fmt::format("invalid --prefix '{}' (expected a CIDR block such as 198.18.0.0/16)", text));
   }
-  length = 32 - static_cast<unsigned>(std::countr_zero(interval->size()));
+  const unsigned length = 32 - static_cast<unsigned>(std::countr_zero(interval->size()));
   if (auto base = scanner::parse_ipv4(text.substr(0, slash)); !base || *base != interval->first) {
-    return make_error(
-        fmt::format("invalid --prefix '{}': host bits set (did you mean {}/{}?)", text, format_ipv4(interval->first), length));
+    return make_input_error(fmt::format("invalid --prefix '{}': host bits set (did you mean {}/{}?)", text,
+                                        format_ipv4(interval->first), length));
   }
   if (length < LabPlan::kWidestPrefixLength) {
-    return make_error(fmt::format("--prefix '{}' is too wide: the lab takes at most a /{}", text,
-                                  LabPlan::kWidestPrefixLength));
+    return make_input_error(
+        fmt::format("--prefix '{}' is too wide: the lab takes at most a /{}", text, LabPlan::kWidestPrefixLength));
   }
   for (const auto& reserved : kReserved) {
     if (overlaps(interval->first, length, reserved.network, reserved.length)) {
-      return make_error(fmt::format("--prefix '{}' cannot be used: {}", text, reserved.why));
+      return make_input_error(fmt::format("--prefix '{}' cannot be used: {}", text, reserved.why));
     }
   }
-  return interval->first;
+  return Prefix{interval->first, length};
 }
 
 Result<double> parse_fraction(std::string_view flag, std::string_view text, bool zero_allowed) {
@@ -83,27 +88,31 @@ Result<double> parse_fraction(std::string_view flag, std::string_view text, bool
   // Written so that NaN fails too.
   const bool in_range = zero_allowed ? (value >= 0.0 && value <= 1.0) : (value > 0.0 && value <= 1.0);
   if (text.empty() || ec != std::errc{} || next != text.data() + text.size() || !in_range) {
-    return make_error(fmt::format("invalid {} '{}' (expected a number in {}0, 1])", flag, text, zero_allowed ? "[" : "("));
+    return make_input_error(
+        fmt::format("invalid {} '{}' (expected a number in {}0, 1])", flag, text, zero_allowed ? "[" : "("));
   }
   return value;
 }
 
 }  // namespace
 
-std::string LabPlan::Parameters::prefix_text() const { return fmt::format("{}/{}", format_ipv4(network), prefix_length); }
+std::string LabPlan::Parameters::prefix_text() const {
+  return fmt::format("{}/{}", format_ipv4(network), prefix_length);
+}
 
 std::string LabPlan::Parameters::ports_text() const { return fmt::format("{}", fmt::join(ports, ",")); }
 
 Result<LabPlan::Parameters> LabPlan::parse(const Options& options) {
   Parameters parameters;
-  auto network = parse_prefix(options.prefix, parameters.prefix_length);
-  if (!network) return network.error();
-  parameters.network = *network;
+  auto prefix = parse_prefix(options.prefix);
+  if (!prefix) return prefix.error();
+  parameters.network = prefix->network;
+  parameters.prefix_length = prefix->length;
 
   const std::string_view seed = options.seed;
   const auto [next, ec] = std::from_chars(seed.data(), seed.data() + seed.size(), parameters.seed);
   if (seed.empty() || ec != std::errc{} || next != seed.data() + seed.size()) {
-    return make_error(fmt::format("invalid --seed '{}' (expected an integer 0 to 2^64-1)", seed));
+    return make_input_error(fmt::format("invalid --seed '{}' (expected an integer 0 to 2^64-1)", seed));
   }
 
   auto density = parse_fraction("--density", options.density, false);
@@ -114,10 +123,10 @@ Result<LabPlan::Parameters> LabPlan::parse(const Options& options) {
   parameters.open_probability = *open_probability;
 
   auto ports = scanner::parse_port_list(options.ports);
-  if (!ports) return make_error(fmt::format("invalid --ports '{}': {}", options.ports, ports.error().message));
+  if (!ports) return make_input_error(fmt::format("invalid --ports '{}': {}", options.ports, ports.error().message));
   if (ports->size() > kMaxPorts) {
-    return make_error(fmt::format("--ports '{}' has {} ports; the lab takes at most {}", options.ports, ports->size(),
-                                  kMaxPorts));
+    return make_input_error(
+        fmt::format("--ports '{}' has {} ports; the lab takes at most {}", options.ports, ports->size(), kMaxPorts));
   }
   parameters.ports = std::move(*ports);
   return parameters;
@@ -135,7 +144,7 @@ Result<LabPlan> LabPlan::sample(const Parameters& parameters) {
   for (std::uint64_t offset = 0; offset < size; ++offset) {
     if (next_unit(state) >= parameters.density) continue;
     if (hosts.size() == max_hosts) {
-      return make_error(fmt::format(
+      return make_input_error(fmt::format(
           "plan too large: more than {} ground-truth rows (--prefix {}, --density {}, {} ports); lower --density "
           "or use a narrower --prefix",
           kMaxGroundTruthRows, parameters.prefix_text(), parameters.density, parameters.ports.size()));
@@ -144,7 +153,9 @@ Result<LabPlan> LabPlan::sample(const Parameters& parameters) {
     for (const std::uint16_t port : parameters.ports) {
       if (next_unit(state) < parameters.open_probability) host.open_ports.push_back(port);
     }
-    if (host.open_ports.empty()) host.open_ports.push_back(parameters.ports[next_random(state) % parameters.ports.size()]);
+    if (host.open_ports.empty()) {
+      host.open_ports.push_back(parameters.ports[next_random(state) % parameters.ports.size()]);
+    }
     open_count += host.open_ports.size();
     hosts.push_back(std::move(host));
   }
@@ -167,7 +178,8 @@ void LabPlan::write_ground_truth(std::ostream& out) const {
 void LabPlan::write_nft_ruleset(std::ostream& out) const {
   const std::string prefix = parameters_.prefix_text();
   out << fmt::format(
-      "# Generated by `fumidai lab plan --prefix {} --seed {}`; regenerate rather than edit.\n"
+      "# Generated by `fumidai lab plan --prefix {} --seed {} --density {} --open-prob {} --ports {}`;\n"
+      "# regenerate rather than edit.\n"
       "# Inside {}: a live host answers a SYN to an open port with a SYN-ACK (from\n"
       "# the lab listener) and to any other port with a RST; other addresses stay silent.\n"
       "table ip fumidai_lab {{\n"
@@ -187,7 +199,8 @@ void LabPlan::write_nft_ruleset(std::ostream& out) const {
       "    accept\n"
       "  }}\n"
       "}}\n",
-      prefix, parameters_.seed, prefix, prefix);
+      prefix, parameters_.seed, parameters_.density, parameters_.open_probability, parameters_.ports_text(), prefix,
+      prefix);
 
   // One element per line keeps the file greppable; nft applies the whole
   // file as one transaction either way. An empty element list is a syntax
@@ -202,7 +215,9 @@ void LabPlan::write_nft_ruleset(std::ostream& out) const {
   separator = "";
   for (const Host& host : live_hosts_) {
     const std::string ip = format_ipv4(host.address);
-    for (const std::uint16_t port : host.open_ports) out << std::exchange(separator, ",\n") << "  " << ip << " . " << port;
+    for (const std::uint16_t port : host.open_ports) {
+      out << std::exchange(separator, ",\n") << "  " << ip << " . " << port;
+    }
   }
   out << "\n}\n";
 }

@@ -1,8 +1,8 @@
 #pragma once
 // The lab's ground truth: which addresses of the lab prefix are live hosts and
-// which of the lab ports each one has open. Sampling is seeded and uses only
-// integer arithmetic, so one seed gives the same plan on every machine; tests
-// compare scan results against it. The nftables ruleset that makes the lab
+// which of the lab ports each one has open. Sampling uses splitmix64 and exact
+// floating-point steps (no std distributions), so one seed gives the same plan
+// on every machine; tests compare scan results against it. The nftables ruleset that makes the lab
 // network answer exactly this way is rendered from the same plan.
 // Contract: value type, pure (no I/O except write_files).
 #include <cstddef>
@@ -51,7 +51,8 @@ class LabPlan {
 
   // Errors name the offending value in one line.
   static Result<Parameters> parse(const Options& options);
-  // Fails only when the sample exceeds kMaxGroundTruthRows.
+  // `parameters` come from parse(). Fails only when the sample exceeds
+  // kMaxGroundTruthRows.
   static Result<LabPlan> sample(const Parameters& parameters);
 
   const Parameters& parameters() const { return parameters_; }

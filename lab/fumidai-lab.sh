@@ -47,7 +47,8 @@ bad_input() {
 parse_arguments() {
   [[ $COMMAND =~ ^(up|down|status|check)$ ]] || {
     COMMAND=
-    bad_input "usage: fumidai-lab.sh up|down|status|check [--name-prefix N] [--state-dir D] [--prefix P] [--seed S] [--density D] [--open-prob Q] [--ports L]"
+    bad_input "usage: fumidai-lab.sh up|down|status|check [--name-prefix N] [--state-dir D]" \
+      "[--prefix P] [--seed S] [--density D] [--open-prob Q] [--ports L]"
   }
   shift
   while (($#)); do
@@ -101,7 +102,7 @@ listener_pid() {
 # container) has an empty one, so it counts as gone.
 is_listener() {
   local cmdline
-  cmdline=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+  cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
   [[ $cmdline == *" lab listen "* ]]
 }
 
@@ -187,10 +188,11 @@ disable_ipv6() {
   ns_sysctl "$1" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 }
 
-# Our own child, so a dead listener stays a zombie until this script exits.
+# True once pid is gone or a zombie: bash reaps its background child only
+# when it gets around to it.
 has_exited() {
   local stat
-  stat=$(<"/proc/$1/stat") 2>/dev/null || return 0
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
   [[ ${stat##*) } == Z* ]]
 }
 
@@ -210,32 +212,50 @@ wait_for_listener() {
   die "listener not listening on all of $PORTS after ${LISTENER_READY_SECONDS}s"
 }
 
+# KEY=VALUE, quoted only if the value needs it, so the file also reads well
+# for tools that are not a shell.
+env_line() {
+  if [[ $2 =~ ^[A-Za-z0-9_./:,+=-]*$ ]]; then
+    printf '%s=%s\n' "$1" "$2"
+  else
+    printf '%s=%q\n' "$1" "$2"
+  fi
+}
+
 write_lab_env() {
-  local live=$1 open=$2 pid=$3 gateway_mac
-  gateway_mac=$(ip -n "$INET_NS" -o link show dev "$INET_IF" | awk '{ for (i = 1; i < NF; i++) if ($i == "link/ether") print $(i + 1) }')
+  local live=$1 open=$2 pid=$3 gateway_mac key
+  gateway_mac=$(ip -n "$INET_NS" -o link show dev "$INET_IF" |
+    awk '{ for (i = 1; i < NF; i++) if ($i == "link/ether") print $(i + 1) }')
   {
-    echo "# fumidai lab '$NAME_PREFIX', written by 'fumidai lab up'. Source it: values are shell-quoted."
-    local key
+    echo "# fumidai lab '$NAME_PREFIX', written by 'fumidai lab up'; meant to be sourced."
     for key in NAME_PREFIX STATE_DIR SCAN_NS INET_NS SCAN_IF INET_IF SCANNER_IP GATEWAY_IP; do
-      printf '%s=%q\n' "$key" "${!key}"
+      env_line "$key" "${!key}"
     done
-    printf '%s=%q\n' GATEWAY_MAC "$gateway_mac" PREFIX "$PREFIX" SEED "$SEED" DENSITY "$DENSITY" \
-      OPEN_PROB "$OPEN_PROB" PORTS "$PORTS" LIVE_HOSTS "$live" OPEN_PORTS "$open" \
-      GROUND_TRUTH "$STATE_DIR/ground-truth.csv" NFT_RULESET "$STATE_DIR/lab.nft" LISTENER_PID "$pid"
+    env_line GATEWAY_MAC "$gateway_mac"
+    for key in PREFIX SEED DENSITY OPEN_PROB PORTS; do
+      env_line "$key" "${!key}"
+    done
+    env_line LIVE_HOSTS "$live"
+    env_line OPEN_PORTS "$open"
+    env_line GROUND_TRUTH "$STATE_DIR/ground-truth.csv"
+    env_line NFT_RULESET "$STATE_DIR/lab.nft"
+    env_line LISTENER_PID "$pid"
   } >"$STATE_DIR/lab.env.tmp"
   mv -- "$STATE_DIR/lab.env.tmp" "$STATE_DIR/lab.env"
 }
 
 cmd_up() {
   local ns plan_output live open pid
-  [[ -n ${FUMIDAI_BIN:-} && -x $FUMIDAI_BIN ]] || die "FUMIDAI_BIN must name the fumidai binary (run this through 'fumidai lab up')"
+  local down_hint="run 'fumidai lab down --name-prefix $NAME_PREFIX' first"
+  [[ -n ${FUMIDAI_BIN:-} && -x $FUMIDAI_BIN ]] ||
+    die "FUMIDAI_BIN must name the fumidai binary (run this through 'fumidai lab up')"
   for ns in "$SCAN_NS" "$INET_NS"; do
-    ! ns_exists "$ns" || die "lab '$NAME_PREFIX' is already up (namespace $ns exists); run 'fumidai lab down --name-prefix $NAME_PREFIX' first"
+    ! ns_exists "$ns" || die "lab '$NAME_PREFIX' is already up (namespace $ns exists); $down_hint"
   done
   mkdir -p -- "$(dirname -- "$STATE_DIR")"
   # mkdir doubles as the lock against a concurrent `up` of the same lab.
   mkdir -- "$STATE_DIR" 2>/dev/null ||
-    die "state dir $STATE_DIR already exists (a lab is up or was not taken down); run 'fumidai lab down --name-prefix $NAME_PREFIX' first"
+    die "state dir $STATE_DIR already exists (a lab is up or was not taken down); $down_hint"
 
   CREATED_STATE_DIR=1
   trap rollback EXIT
@@ -267,10 +287,12 @@ cmd_up() {
   ip -n "$INET_NS" link set "$INET_IF" up
   # Syncookies stay on so a full SYN queue still gets answered; rp_filter is
   # off so scans from any source the scanner namespace picks are not dropped
-  # before the ruleset decides.
+  # before the ruleset decides. New namespaces inherit IPv4 settings from the
+  # root namespace, so forwarding is switched off explicitly: the inet
+  # namespace is an end, never a router.
   ns_sysctl "$INET_NS" net.ipv4.tcp_max_syn_backlog=$SYN_BACKLOG net.core.somaxconn=$SYN_BACKLOG \
     net.ipv4.tcp_syncookies=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
-    "net.ipv4.conf.$INET_IF.rp_filter=0"
+    "net.ipv4.conf.$INET_IF.rp_filter=0" net.ipv4.ip_forward=0
   # The kernel of the inet namespace owns every address of the prefix; the
   # ruleset then decides which of them answer.
   ip -n "$INET_NS" route add local "$PREFIX" dev lo
@@ -314,7 +336,8 @@ check_peer() {
   peer_index=$(sed -n 's/^[0-9]*: [^@:]*@if\([0-9]*\):.*/\1/p' <<<"$line")
   own_index=$(sed -n 's/^\([0-9]*\): .*/\1/p' <<<"$peer_line")
   [[ -n $peer_index && $peer_index == "$own_index" ]] ||
-    PROBLEMS+=("the peer of $if in $ns is ifindex ${peer_index:-?}, but $peer_if in $peer_ns is ifindex ${own_index:-?}")
+    PROBLEMS+=("the peer of $if in $ns is ifindex ${peer_index:-?}," \
+      "but $peer_if in $peer_ns is ifindex ${own_index:-?}")
 }
 
 # Every route in every table of `ns` must leave through lo or `if`; routes
@@ -331,7 +354,9 @@ check_routes() {
           devices++
           if ($(i + 1) != "lo" && $(i + 1) != allowed) print "route \"" $0 "\" uses " $(i + 1)
         }
-        if (devices == 0 && $1 !~ /^(unreachable|blackhole|prohibit|throw)$/) print "route \"" $0 "\" names no device"
+        if (devices == 0 && $1 !~ /^(unreachable|blackhole|prohibit|throw)$/) {
+          print "route \"" $0 "\" names no device"
+        }
       }')
   done
 }
@@ -354,13 +379,18 @@ cmd_check() {
     default_route=$(ip -n "$SCAN_NS" -4 route show default)
     [[ $default_route == "default via $GATEWAY_IP dev $SCAN_IF"* ]] ||
       PROBLEMS+=("$SCAN_NS default route is '$default_route', expected via $GATEWAY_IP dev $SCAN_IF")
-    default_route=$({ ip -n "$INET_NS" -4 route show table all; ip -n "$INET_NS" -6 route show table all 2>/dev/null || true; } |
-      awk '$1 == "default" || $1 == "0.0.0.0/0" || $1 == "::/0"')
+    default_route=$({
+      ip -n "$INET_NS" -4 route show table all
+      ip -n "$INET_NS" -6 route show table all 2>/dev/null || true
+    } | awk '$1 == "default" || $1 == "0.0.0.0/0" || $1 == "::/0"')
     [[ -z $default_route ]] || PROBLEMS+=("$INET_NS has a default route: $default_route")
+    [[ $(ip netns exec "$INET_NS" sysctl -n net.ipv4.ip_forward) == 0 ]] || PROBLEMS+=("$INET_NS forwards IPv4")
   fi
   # The root namespace must never hold a lab interface.
-  links=$(ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | awk -v a="$SCAN_IF" -v b="$INET_IF" '$0 == a || $0 == b')
-  [[ -z $links ]] || PROBLEMS+=("the root namespace has lab link(s): $(paste -sd' ' <<<"$links")")
+  links=$(ip -o link show | awk -F': ' -v a="$SCAN_IF" -v b="$INET_IF" '
+    { sub(/@.*/, "", $2) }
+    $2 == a || $2 == b { printf "%s ", $2 }')
+  [[ -z $links ]] || PROBLEMS+=("the root namespace has lab link(s): $links")
 
   if ((${#PROBLEMS[@]} > 0)); then
     local problem
@@ -382,11 +412,11 @@ json_string() {
 json_number() { [[ $1 =~ ^[0-9]+$ ]] && printf '%s' "$1" || printf null; }
 json_bool() { "$@" >/dev/null 2>&1 && printf true || printf false; }
 
-# One value from lab.env, read in a subshell so sourcing cannot change ours.
+# One value from lab.env, read by a separate shell so sourcing cannot clash
+# with this script's variables.
 lab_value() {
   [[ -r $STATE_DIR/lab.env ]] || return 1
-  # shellcheck source=/dev/null
-  (source "$STATE_DIR/lab.env" && printf '%s' "${!1:-}")
+  bash -c 'source "$1" && printf "%s" "${!2:-}"' lab_value "$STATE_DIR/lab.env" "$1"
 }
 
 cmd_status() {
@@ -398,8 +428,9 @@ cmd_status() {
   [[ -n $pid ]] && is_listener "$pid" && alive=true
   isolated=$(json_bool cmd_check)
   [[ $scan_up == true && $inet_up == true && $alive == true && -r $STATE_DIR/lab.env ]] || up=false
-  printf '{"name_prefix": %s, "up": %s, "scan_ns": %s, "scan_ns_present": %s, "inet_ns": %s, "inet_ns_present": %s, ' \
-    "$(json_string "$NAME_PREFIX")" "$up" "$(json_string "$SCAN_NS")" "$scan_up" "$(json_string "$INET_NS")" "$inet_up"
+  printf '{"name_prefix": %s, "up": %s, ' "$(json_string "$NAME_PREFIX")" "$up"
+  printf '"scan_ns": %s, "scan_ns_present": %s, "inet_ns": %s, "inet_ns_present": %s, ' \
+    "$(json_string "$SCAN_NS")" "$scan_up" "$(json_string "$INET_NS")" "$inet_up"
   printf '"listener_pid": %s, "listener_alive": %s, "prefix": %s, "seed": %s, "ports": %s, ' \
     "$(json_number "$pid")" "$alive" "$(json_string "$(lab_value PREFIX)")" "$(json_number "$(lab_value SEED)")" \
     "$(json_string "$(lab_value PORTS)")"

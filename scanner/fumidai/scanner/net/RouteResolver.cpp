@@ -35,6 +35,14 @@ struct RouteAnswer {
   std::optional<std::uint32_t> prefsrc;
 };
 
+// NLMSG_OK with its length comparison between matching types: the macro
+// compares nlmsg_len (__u32) with an int, which clang's -Wsign-compare flags
+// because the int comes from this file.
+bool netlink_ok(const nlmsghdr* h, int remaining) {
+  return remaining >= static_cast<int>(sizeof(nlmsghdr)) && h->nlmsg_len >= sizeof(nlmsghdr) &&
+         h->nlmsg_len <= static_cast<unsigned>(remaining);
+}
+
 // Sends one rtnetlink request and hands every reply message to `on_message`
 // until NLMSG_DONE (dumps) or the first non-multipart answer.
 template <class OnMessage>
@@ -47,7 +55,7 @@ Result<> netlink_exchange(void* request, std::size_t length, OnMessage on_messag
     const ssize_t n = ::recv(fd.get(), buffer.data(), buffer.size(), 0);
     if (n < 0) return make_error(fmt::format("netlink recv: {}", std::strerror(errno)));
     int remaining = static_cast<int>(n);
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buffer.data()); NLMSG_OK(h, remaining); h = NLMSG_NEXT(h, remaining)) {
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buffer.data()); netlink_ok(h, remaining); h = NLMSG_NEXT(h, remaining)) {
       if (h->nlmsg_type == NLMSG_DONE) return {};
       if (h->nlmsg_type == NLMSG_ERROR) {
         const auto* err = static_cast<const nlmsgerr*>(NLMSG_DATA(h));

@@ -47,28 +47,33 @@ Result<Checkpoint> Checkpoint::open(const std::string& path, std::uint64_t finge
   if (::fstat(fd.get(), &st) != 0) return make_input_error(fmt::format("cannot stat resume file '{}'", path));
   const std::size_t size = file_size(threads);
   const bool resumed = st.st_size != 0;
-  if (resumed && static_cast<std::size_t>(st.st_size) != size) {
-    return make_input_error(fmt::format("resume file '{}' does not match this scan (wrong size; different --sender-threads?)", path));
-  }
-  if (!resumed && ::ftruncate(fd.get(), static_cast<off_t>(size)) != 0) {
+  if (resumed) {
+    Header existing{};
+    if (static_cast<std::size_t>(st.st_size) < sizeof(Header) ||
+        ::pread(fd.get(), &existing, sizeof(existing), 0) != static_cast<ssize_t>(sizeof(existing)) ||
+        std::memcmp(existing.magic, kMagic, sizeof(kMagic)) != 0 || existing.version != kVersion ||
+        static_cast<std::size_t>(st.st_size) != file_size(existing.threads)) {
+      return make_input_error(fmt::format("'{}' is not a fumidai resume file", path));
+    }
+    if (existing.fingerprint != fingerprint) {
+      return make_input_error(fmt::format(
+          "resume file '{}' belongs to a different scan (targets, ports, blocklist, shards or probes differ)", path));
+    }
+    if (existing.threads != threads) {
+      return make_input_error(
+          fmt::format("resume file '{}' was written with --sender-threads {}, not {}", path, existing.threads, threads));
+    }
+    if (seed && *seed != existing.seed) {
+      return make_input_error(fmt::format("resume file '{}' was written with --seed {}, not {}", path, existing.seed, *seed));
+    }
+  } else if (::ftruncate(fd.get(), static_cast<off_t>(size)) != 0) {
     return make_input_error(fmt::format("cannot size resume file '{}': {}", path, std::strerror(errno)));
   }
   void* map = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
   if (map == MAP_FAILED) return make_input_error(fmt::format("cannot map resume file '{}': {}", path, std::strerror(errno)));
   Checkpoint checkpoint(map, size, resumed, true);
-  Header* h = checkpoint.header();
-  if (resumed) {
-    if (std::memcmp(h->magic, kMagic, sizeof(kMagic)) != 0 || h->version != kVersion || h->threads != threads) {
-      return make_input_error(fmt::format("'{}' is not a fumidai resume file for this scan", path));
-    }
-    if (h->fingerprint != fingerprint) {
-      return make_input_error(fmt::format(
-          "resume file '{}' belongs to a different scan (targets, ports, blocklist, shards or probes differ)", path));
-    }
-    if (seed && *seed != h->seed) {
-      return make_input_error(fmt::format("resume file '{}' was written with --seed {}, not {}", path, h->seed, *seed));
-    }
-  } else {
+  if (!resumed) {
+    Header* h = checkpoint.header();
     std::memcpy(h->magic, kMagic, sizeof(kMagic));
     h->version = kVersion;
     h->threads = threads;

@@ -14,6 +14,7 @@ struct ScanCounters {
   std::atomic<std::uint64_t> invalid{0};          // TCP to us that failed validation
   std::atomic<std::uint64_t> blocklist_skipped{0};
   std::atomic<std::uint64_t> ring_drops{0};
+  std::atomic<std::int64_t> last_send_ns{0};  // Clock time the last sender finished, for an exact pps
 };
 
 }  // namespace fumidai::scanner

@@ -4,6 +4,7 @@
 #include <sys/random.h>
 
 #include <array>
+#include <cmath>
 #include <boost/json.hpp>
 #include <optional>
 #include <thread>
@@ -123,6 +124,10 @@ void run_sender(const SenderContext& ctx, std::uint32_t thread, PacketSender& se
     ctx.counters.sent.fetch_add(*sent, std::memory_order_relaxed);
     ctx.counters.targets_done.fetch_add(grant, std::memory_order_relaxed);
   }
+  const std::int64_t now = ctx.clock.now().count();
+  std::int64_t last = ctx.counters.last_send_ns.load();
+  while (last < now && !ctx.counters.last_send_ns.compare_exchange_weak(last, now)) {
+  }
 }
 
 std::uint64_t remaining_targets(const TargetSpace& space, const ScanConfig& c, const Checkpoint& checkpoint) {
@@ -238,7 +243,7 @@ Result<std::string> Scanner::run(const std::atomic<int>& interrupts) {
   }
   stop_sending.store(true);
   for (auto& t : send_threads) t.join();
-  const Nanos send_end = send_finished.value_or(clock_.now());
+  const Nanos send_end{counters.last_send_ns.load()};
   stop_receiving.store(true);
   receive_thread.join();
   checkpoint->sync();
@@ -248,25 +253,24 @@ Result<std::string> Scanner::run(const std::atomic<int>& interrupts) {
   if (receive_error) return *receive_error;
 
   const double send_seconds = std::chrono::duration<double>(send_end - started).count();
-  const std::uint64_t done = counters.targets_done.load();
+  const auto milliseconds = [](Nanos d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
   boost::json::object summary{
       {"sent", counters.sent.load()},
-      {"targets", done},
+      {"targets", counters.targets_done.load()},
       {"hits", counters.open.load()},
       {"closed", counters.closed.load()},
       {"duplicates", counters.duplicates.load()},
       {"invalid", counters.invalid.load()},
       {"receive_drops", counters.ring_drops.load()},
-      {"pps", send_seconds > 0 ? static_cast<double>(counters.sent.load()) / send_seconds : 0.0},
-      {"hitrate", done ? static_cast<double>(counters.open.load()) / static_cast<double>(done) : 0.0},
-      {"duration_s", std::chrono::duration<double>(clock_.now() - started).count()},
-      {"send_duration_s", send_seconds},
+      {"pps", send_seconds > 0 ? std::llround(static_cast<double>(counters.sent.load()) / send_seconds) : 0},
+      {"duration_ms", milliseconds(clock_.now() - started)},
+      {"send_duration_ms", milliseconds(send_end - started)},
       {"seed", checkpoint->seed()},
       {"shard", c.shard},
       {"shards", c.shards},
       {"sender_threads", c.sender_threads},
       {"probes", c.probes},
-      {"rate", c.rate_pps},
+      {"rate", std::llround(c.rate_pps)},
       {"addresses", space->address_count()},
       {"ports", boost::json::array(space->ports().begin(), space->ports().end())},
       {"blocklisted", space->blocklisted_count()},

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Every test: install packages, build, run ctest (unit, kernel, fuzz corpora,
+# lab), then the unit tests again under ASan+UBSan, then a short libFuzzer run
+# of every fuzz target (clang). Ends with one "total: N passed, N failed" line.
+# Usage (root): tools/test.sh
+set -uo pipefail
+cd "$(dirname "$0")/.."
+tools/install-deps.sh || exit 1
+passed=0
+failed=0
+# run_ctest DIR ARGS...: runs ctest, adds its counts to the totals.
+run_ctest() {
+  local dir=$1 log
+  shift
+  log=$(mktemp)
+  (cd "$dir" && ctest --output-on-failure "$@") 2>&1 | tee "$log"
+  local summary
+  summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1)
+  if [[ -z $summary ]]; then
+    failed=$((failed + 1))
+  else
+    local bad total
+    bad=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$summary")
+    total=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$summary")
+    local skipped
+    skipped=$(grep -cE '\*\*\*Skipped|Not Run' "$log" || true)
+    passed=$((passed + total - bad - skipped))
+    failed=$((failed + bad))
+  fi
+  rm -f "$log"
+}
+
+echo "== build (RelWithDebInfo)"
+if tools/build.sh build; then run_ctest build; else failed=$((failed + 1)); fi
+
+echo "== unit tests under ASan+UBSan"
+if tools/build.sh build-asan -DFUMIDAI_SANITIZE=ON -DFUMIDAI_LAB_TESTS=OFF; then
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest build-asan -L unit
+else
+  failed=$((failed + 1))
+fi
+
+echo "== libFuzzer smoke runs (clang)"
+if tools/build.sh build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DFUMIDAI_FUZZ=ON \
+  -DFUMIDAI_LAB_TESTS=OFF; then
+  run_ctest build-fuzz -L fuzz
+else
+  failed=$((failed + 1))
+fi
+
+echo "total: $passed passed, $failed failed"
+((failed == 0))
