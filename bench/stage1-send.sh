@@ -136,3 +136,14 @@ for rate in 100000 200000 400000 800000 0; do
     "$([ "$rate" = 0 ] && echo max || echo "$rate")" "$pps" "$(ratio "$hit" "$(wc -l <"$WORK/truth")")" "$hit" \
     "$(wc -l <"$WORK/truth")" "$fp"
 done
+
+# --- rate limiter: achieved vs requested, about two seconds of probes each ---
+echo "rate limiter (-T 2, achieved vs requested):"
+for spec in 1000:198.18.0.0/24 10000:198.18.0.0/21 100000:198.18.0.0/18 1000000:198.18.0.0/16; do
+  rate=${spec%%:*}
+  ip netns exec "$SCAN_NS" "$FUMIDAI" scan -p "${PORTS//\\/}" -r "$rate" -T 2 -c 0 -q -b "$WORK/empty-blocklist" \
+    -o /dev/null -m "$WORK/meta.json" "${spec#*:}" 2>/dev/null
+  pps=$(grep -o '"pps":[0-9]*' "$WORK/meta.json" | cut -d: -f2)
+  printf '  requested %8s pps   achieved %8s pps   %s\n' "$rate" "$pps" \
+    "$(awk -v a="$pps" -v r="$rate" 'BEGIN { printf "%+.2f%%", 100 * (a - r) / r }')"
+done

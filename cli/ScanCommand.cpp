@@ -82,16 +82,18 @@ Result<double> parse_bandwidth(std::string_view text) {
 
 Result<ScanConfig> build_config(const ScanOptions& o) {
   ScanConfig c;
+  std::vector<scanner::Ipv4Interval> targets;
   for (const auto& t : o.targets) {
     auto interval = scanner::parse_target(t);
     if (!interval) return interval.error();
-    c.targets.add(*interval);
+    targets.push_back(*interval);
   }
   if (!o.allowlist_file.empty()) {
     auto allow = scanner::load_address_list_file(o.allowlist_file);
     if (!allow) return allow.error();
-    for (const auto& in : allow->intervals()) c.targets.add(in);
+    targets.insert(targets.end(), allow->intervals().begin(), allow->intervals().end());
   }
+  c.targets = scanner::IntervalSet::from(std::move(targets));
   if (c.targets.empty()) return make_input_error("no targets: give TARGET arguments or -w/--allowlist-file");
   if (o.blocklist_file) {
     auto block = scanner::load_address_list_file(*o.blocklist_file);

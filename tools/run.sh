@@ -18,12 +18,13 @@ source "/run/fumidai-lab/$lab/lab.env"
 # Nothing is sent unless the scanner namespace provably reaches only the lab.
 "$fumidai" lab check --name-prefix "$lab"
 
-out=$STATE_DIR/scan.jsonl
+mkdir -p state
+out=state/scan.jsonl
 echo "== fumidai scan ${PREFIX} -p ${PORTS//\\/} (inside $SCAN_NS)"
 # The lab lives in 198.18.0.0/15, which the built-in blocklist holds, so the
 # lab scan uses the same IANA list minus that range (lab/lab-blocklist.conf).
 ip netns exec "$SCAN_NS" "$fumidai" scan -p "${PORTS//\\/}" -r 100000 -c 2 -b lab/lab-blocklist.conf \
-  -o "$out" -m "$STATE_DIR/scan-summary.json" "$PREFIX"
+  -o "$out" -m state/scan-summary.json "$PREFIX"
 echo "== first results ($(wc -l <"$out") open ports in $out)"
 head -n 5 "$out"
 found=$(sed -E 's/.*"ip":"([^"]+)","port":([0-9]+).*/\1:\2/' "$out" | sort -u)

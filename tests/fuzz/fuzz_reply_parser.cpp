@@ -13,11 +13,10 @@
 //    reported exactly once.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <span>
 #include <vector>
 
+#include "FuzzCheck.h"
 #include "fumidai/core/ManualClock.h"
 #include "fumidai/scanner/output/OutputModule.h"
 #include "fumidai/scanner/packet/ReplyParser.h"
@@ -38,14 +37,6 @@ constexpr std::uint16_t kPortFirst = 32768;
 constexpr std::uint16_t kPortLast = 61000;
 constexpr std::uint32_t kProbes = 2;
 constexpr std::size_t kEthernet = 14;
-
-#define FUZZ_CHECK(condition)                                                              \
-  do {                                                                                     \
-    if (!(condition)) {                                                                    \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                        \
-    }                                                                                      \
-  } while (false)
 
 class DiscardingOutput final : public OutputModule {
  public:

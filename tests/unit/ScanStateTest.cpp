@@ -9,6 +9,7 @@
 #include "fumidai/scanner/output/OutputModule.h"
 #include "fumidai/scanner/packet/SynProbeBuilder.h"
 #include "fumidai/scanner/scan/Checkpoint.h"
+#include "fumidai/scanner/scan/ProgressReporter.h"
 #include "fumidai/scanner/scan/ResponseProcessor.h"
 
 using namespace fumidai;
@@ -131,4 +132,19 @@ TEST(OutputModule, WritesJsonlAndCsvWithTheSameColumns) {
   EXPECT_FALSE(make_output_module("jsonl", "/nonexistent/dir/out"));
   std::filesystem::remove(jsonl);
   std::filesystem::remove(csv);
+}
+
+TEST(ProgressReporter, FormatsZmapStyleStatusLines) {
+  using namespace std::chrono_literals;
+  ScanCounters counters;
+  counters.sent = 50'000;
+  counters.targets_done = 50'000;
+  counters.open = 1'000;
+  counters.closed = 500;
+  ProgressReporter progress(counters, 100'000, 2s, stderr);
+  EXPECT_EQ(progress.format(10s, std::nullopt),
+            "0:10 50% (0:10 left); send: 50000 50.0 Kp/s (5.0 Kp/s avg); recv: 1500 1.5 Kp/s; hits: 2.00%; drops: 0");
+  EXPECT_EQ(progress.format(21s, 20s),
+            "0:21 50% (cooldown 1s left); send: 50000 50.0 Kp/s (2.5 Kp/s avg); recv: 1500 1.5 Kp/s; hits: 2.00%; "
+            "drops: 0");
 }

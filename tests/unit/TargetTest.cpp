@@ -73,9 +73,13 @@ TEST(IntervalSet, AgreesWithBruteForce) {
       for (auto x = lo; x <= hi; ++x) (to_a ? in_a : in_b)[x] = true;
     }
     const IntervalSet diff = a.minus(b);
+    std::vector<Ipv4Interval> all(a.intervals().begin(), a.intervals().end());
+    all.insert(all.end(), b.intervals().begin(), b.intervals().end());
+    const IntervalSet both = IntervalSet::from(all);
     std::uint64_t expected_count = 0;
     for (std::uint32_t x = 0; x < kUniverse; ++x) {
       ASSERT_EQ(a.contains(x), in_a[x]);
+      ASSERT_EQ(both.contains(x), in_a[x] || in_b[x]);
       ASSERT_EQ(diff.contains(x), in_a[x] && !in_b[x]);
       expected_count += in_a[x] && !in_b[x];
     }

@@ -15,6 +15,7 @@
 #include "fumidai/scanner/packet/SynProbeBuilder.h"
 #include "fumidai/scanner/recv/PacketReceiver.h"
 #include "fumidai/scanner/scan/Checkpoint.h"
+#include "fumidai/scanner/scan/ProgressReporter.h"
 #include "fumidai/scanner/scan/ResponseProcessor.h"
 #include "fumidai/scanner/scan/ScanCounters.h"
 #include "fumidai/scanner/send/PacketSender.h"
@@ -54,17 +55,6 @@ std::uint64_t scan_fingerprint(const TargetSpace& space, const ScanConfig& c) {
   mix(c.shard);
   mix(c.probes);
   return h;
-}
-
-std::string format_duration(double seconds) {
-  const auto s = static_cast<long>(seconds);
-  return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) : fmt::format("{}:{:02}", s / 60, s % 60);
-}
-
-std::string format_rate(double pps) {
-  if (pps >= 1e6) return fmt::format("{:.2f} Mp/s", pps / 1e6);
-  if (pps >= 1e3) return fmt::format("{:.1f} Kp/s", pps / 1e3);
-  return fmt::format("{:.0f} p/s", pps);
 }
 
 struct SenderContext {
@@ -200,42 +190,17 @@ Result<std::string> Scanner::run(const std::atomic<int>& interrupts) {
   }
 
   // Monitor: status lines while sending, then the cooldown.
+  const Nanos cooldown = std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(c.cooldown_seconds));
+  ProgressReporter progress(counters, to_send, cooldown, status_);
   Nanos next_status = started + kStatusInterval;
-  std::uint64_t last_sent = 0;
-  std::uint64_t last_received = 0;
-  std::optional<Nanos> send_finished;
-  const auto print_status = [&](Nanos now) {
-    if (c.quiet || !status_) return;
-    const double elapsed = std::chrono::duration<double>(now - started).count();
-    const std::uint64_t sent = counters.sent.load();
-    const std::uint64_t done = counters.targets_done.load();
-    const std::uint64_t received = counters.open.load() + counters.closed.load();
-    const double fraction = to_send ? static_cast<double>(done) / static_cast<double>(to_send) : 1.0;
-    const double send_rate = elapsed > 0 ? static_cast<double>(sent) / elapsed : 0;
-    const std::string eta =
-        send_finished ? fmt::format("cooldown {:.0f}s left", c.cooldown_seconds - std::chrono::duration<double>(now - *send_finished).count())
-        : fraction > 0 ? format_duration(elapsed / fraction - elapsed) + " left"
-                       : std::string("--:-- left");
-    std::fprintf(status_, "%s\n",
-                 fmt::format("{} {:.0f}% ({}); send: {} {} ({} avg); recv: {} {}; hits: {:.2f}%; drops: {}",
-                             format_duration(elapsed), fraction * 100, eta, sent,
-                             format_rate(static_cast<double>(sent - last_sent)), format_rate(send_rate), received,
-                             format_rate(static_cast<double>(received - last_received)),
-                             done ? 100.0 * static_cast<double>(counters.open.load()) / static_cast<double>(done) : 0.0,
-                             counters.ring_drops.load())
-                     .c_str());
-    std::fflush(status_);
-    last_sent = sent;
-    last_received = received;
-  };
-  while (true) {
+  std::optional<Nanos> send_finished;  // since `started`
+  while (interrupts.load() < 2) {
     const Nanos now = clock_.now();
     if (interrupts.load() >= 1) stop_sending.store(true);
-    if (interrupts.load() >= 2) break;
-    if (!send_finished && senders_running.load() == 0) send_finished = now;
-    if (send_finished && now - *send_finished >= std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(c.cooldown_seconds))) break;
+    if (!send_finished && senders_running.load() == 0) send_finished = now - started;
+    if (send_finished && now - started - *send_finished >= cooldown) break;
     if (now >= next_status) {
-      print_status(now);
+      if (!c.quiet && status_) progress.report(now - started, send_finished);
       next_status += kStatusInterval;
       checkpoint->sync();
     }

@@ -23,7 +23,7 @@ std::string_view trim(std::string_view s) {
 }  // namespace
 
 Result<IntervalSet> parse_address_list(std::string_view text, std::string_view origin) {
-  IntervalSet set;
+  std::vector<Ipv4Interval> intervals;
   std::size_t line_no = 0;
   while (!text.empty()) {
     const auto nl = text.find('\n');
@@ -35,9 +35,9 @@ Result<IntervalSet> parse_address_list(std::string_view text, std::string_view o
     if (line.empty()) continue;
     auto interval = parse_target(line);
     if (!interval) return make_input_error(fmt::format("{}:{}: {}", origin, line_no, interval.error().message));
-    set.add(*interval);
+    intervals.push_back(*interval);
   }
-  return set;
+  return IntervalSet::from(std::move(intervals));
 }
 
 Result<IntervalSet> load_address_list_file(const std::string& path) {

@@ -4,6 +4,20 @@
 
 namespace fumidai::scanner {
 
+IntervalSet IntervalSet::from(std::vector<Ipv4Interval> intervals) {
+  std::sort(intervals.begin(), intervals.end(),
+            [](const Ipv4Interval& a, const Ipv4Interval& b) { return a.first < b.first; });
+  IntervalSet set;
+  for (const auto& in : intervals) {
+    if (!set.intervals_.empty() && in.first <= std::uint64_t{set.intervals_.back().last} + 1) {
+      set.intervals_.back().last = std::max(set.intervals_.back().last, in.last);
+    } else {
+      set.intervals_.push_back(in);
+    }
+  }
+  return set;
+}
+
 void IntervalSet::add(Ipv4Interval in) {
   // Find the first interval that could touch `in` (ends at or after in.first-1).
   auto it = std::lower_bound(intervals_.begin(), intervals_.end(), in, [](const Ipv4Interval& a, const Ipv4Interval& b) {

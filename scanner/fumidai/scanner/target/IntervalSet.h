@@ -13,6 +13,9 @@ namespace fumidai::scanner {
 
 class IntervalSet {
  public:
+  // Sorts and merges in O(n log n): for lists of millions of prefixes.
+  static IntervalSet from(std::vector<Ipv4Interval> intervals);
+  // O(size) per call: for a handful of additions.
   void add(Ipv4Interval interval);
   IntervalSet minus(const IntervalSet& other) const;
   bool contains(std::uint32_t address) const;
