@@ -68,15 +68,26 @@ Result<double> parse_bandwidth(std::string_view text) {
   std::string_view digits = text;
   if (!digits.empty()) {
     switch (digits.back()) {
-      case 'K': case 'k': scale = 1e3; break;
-      case 'M': case 'm': scale = 1e6; break;
-      case 'G': case 'g': scale = 1e9; break;
-      default: break;
+      case 'K':
+      case 'k':
+        scale = 1e3;
+        break;
+      case 'M':
+      case 'm':
+        scale = 1e6;
+        break;
+      case 'G':
+      case 'g':
+        scale = 1e9;
+        break;
+      default:
+        break;
     }
     if (scale != 1) digits.remove_suffix(1);
   }
   auto value = parse_non_negative("bandwidth", digits);
-  if (!value || *value == 0) return make_input_error(fmt::format("invalid bandwidth '{}' (expected e.g. 10M or 1G)", text));
+  if (!value || *value == 0)
+    return make_input_error(fmt::format("invalid bandwidth '{}' (expected e.g. 10M or 1G)", text));
   return *value * scale;
 }
 
@@ -128,15 +139,19 @@ Result<ScanConfig> build_config(const ScanOptions& o) {
     c.network.gateway_mac = *mac;
   }
   if (o.shards == 0) return make_input_error("invalid --shards '0' (must be at least 1)");
-  if (o.shard >= o.shards) return make_input_error(fmt::format("invalid --shard '{}' (must be below --shards {})", o.shard, o.shards));
-  if (o.threads == 0 || o.threads > 64) return make_input_error(fmt::format("invalid --sender-threads '{}' (1-64)", o.threads));
+  if (o.shard >= o.shards)
+    return make_input_error(fmt::format("invalid --shard '{}' (must be below --shards {})", o.shard, o.shards));
+  if (o.threads == 0 || o.threads > 64)
+    return make_input_error(fmt::format("invalid --sender-threads '{}' (1-64)", o.threads));
   if (o.probes == 0 || o.probes > 16) return make_input_error(fmt::format("invalid --probes '{}' (1-16)", o.probes));
   if (!std::isfinite(o.cooldown) || o.cooldown < 0 || o.cooldown > 3600) {
     return make_input_error(fmt::format("invalid --cooldown-time '{}' (0-3600 seconds)", o.cooldown));
   }
   auto source_ports = scanner::parse_port_list(o.source_ports);
-  if (!source_ports || source_ports->size() < o.probes || source_ports->back() - source_ports->front() + 1u != source_ports->size()) {
-    return make_input_error(fmt::format("invalid --source-port '{}' (expected a range such as 32768-61000, at least --probes ports)", o.source_ports));
+  if (!source_ports || source_ports->size() < o.probes ||
+      source_ports->back() - source_ports->front() + 1u != source_ports->size()) {
+    return make_input_error(fmt::format(
+        "invalid --source-port '{}' (expected a range such as 32768-61000, at least --probes ports)", o.source_ports));
   }
   c.source_port_first = source_ports->front();
   c.source_port_last = source_ports->back();
@@ -190,7 +205,8 @@ int run_scan(const ScanOptions& options) {
 
 void register_scan_command(CLI::App& root, int& exit_code) {
   auto options = std::make_shared<ScanOptions>();
-  CLI::App* cmd = root.add_subcommand("scan", "Stage 1: stateless SYN scan of TARGETs (CIDR, address or range a.b.c.d-e.f.g.h)");
+  CLI::App* cmd =
+      root.add_subcommand("scan", "Stage 1: stateless SYN scan of TARGETs (CIDR, address or range a.b.c.d-e.f.g.h)");
   cmd->add_option("targets", options->targets, "Targets: CIDR, address, or range a.b.c.d-e.f.g.h");
   cmd->add_option("-p,--target-ports", options->ports, "Ports, e.g. 80,443,8000-8100")->required();
   cmd->add_option("-r,--rate", options->rate, "Send rate in packets/s (0 = unlimited)")->capture_default_str();
@@ -207,8 +223,10 @@ void register_scan_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--resume", options->resume, "Checkpoint file: created if absent, continued if present");
   cmd->add_option("-P,--probes", options->probes, "SYNs per target")->capture_default_str();
   cmd->add_option("-T,--sender-threads", options->threads, "Sender threads")->capture_default_str();
-  cmd->add_option("-c,--cooldown-time", options->cooldown, "Seconds to keep receiving after sending")->capture_default_str();
-  cmd->add_option("-o,--output-file", options->output_file, "Results file (- = standard output)")->capture_default_str();
+  cmd->add_option("-c,--cooldown-time", options->cooldown, "Seconds to keep receiving after sending")
+      ->capture_default_str();
+  cmd->add_option("-o,--output-file", options->output_file, "Results file (- = standard output)")
+      ->capture_default_str();
   cmd->add_option("-O,--output-format", options->output_format, "jsonl or csv")->capture_default_str();
   cmd->add_option("-m,--metadata-file", options->metadata_file, "Also write the JSON summary here");
   cmd->add_option("-s,--source-port", options->source_ports, "Source port range")->capture_default_str();

@@ -132,11 +132,11 @@ TEST(LabPlan, NftRulesetDeclaresTheSetsAndRules) {
   options.prefix = "198.18.0.0/20";
   const LabPlan plan = make_plan(options);
   const std::string text = nft(plan);
-  for (const char* expected : {"table ip fumidai_lab {", "set live {", "type ipv4_addr\n", "set open {",
-                               "type ipv4_addr . inet_service", "type filter hook input priority filter",
-                               "iifname \"lo\" accept", "ip daddr != 198.18.0.0/20 accept", "ip daddr != @live drop",
-                               "ip daddr . tcp dport @open accept", "reject with tcp reset",
-                               "add element ip fumidai_lab live {", "add element ip fumidai_lab open {"}) {
+  for (const char* expected :
+       {"table ip fumidai_lab {", "set live {", "type ipv4_addr\n", "set open {", "type ipv4_addr . inet_service",
+        "type filter hook input priority filter", "iifname \"lo\" accept", "ip daddr != 198.18.0.0/20 accept",
+        "ip daddr != @live drop", "ip daddr . tcp dport @open accept", "reject with tcp reset",
+        "add element ip fumidai_lab live {", "add element ip fumidai_lab open {"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected;
   }
   const auto& first = plan.live_hosts().front();

@@ -83,11 +83,11 @@ TEST(ResponseProcessor, ReportsEachOpenPortOnceAndIgnoresForgeries) {
   const ProbeCookie c = v.cookie(scanner, target, 80);
   const auto genuine = reply(target, 80, scanner, v.source_port(c, 0), c.sequence + 1, 0x12);
   p.handle_frame(genuine);
-  p.handle_frame(genuine);                                                           // retransmitted SYN-ACK
-  p.handle_frame(reply(target, 80, scanner, v.source_port(c, 1), c.sequence + 1, 0x12));  // answer to probe 2
-  p.handle_frame(reply(target, 80, scanner, v.source_port(c, 0), c.sequence + 7, 0x12));  // forged ack
+  p.handle_frame(genuine);                                                                    // retransmitted SYN-ACK
+  p.handle_frame(reply(target, 80, scanner, v.source_port(c, 1), c.sequence + 1, 0x12));      // answer to probe 2
+  p.handle_frame(reply(target, 80, scanner, v.source_port(c, 0), c.sequence + 7, 0x12));      // forged ack
   p.handle_frame(reply(target, 80, scanner + 1, v.source_port(c, 0), c.sequence + 1, 0x12));  // not to us
-  p.handle_frame(reply(target, 80, scanner, v.source_port(c, 0), c.sequence + 1, 0x10));  // bare ACK
+  p.handle_frame(reply(target, 80, scanner, v.source_port(c, 0), c.sequence + 1, 0x10));      // bare ACK
   ASSERT_EQ(out.results.size(), 1u);
   EXPECT_EQ(out.results[0].ip, target);
   EXPECT_EQ(out.results[0].port, 80);
@@ -125,8 +125,9 @@ TEST(OutputModule, WritesJsonlAndCsvWithTheSameColumns) {
   std::stringstream j, s;
   j << std::ifstream(jsonl).rdbuf();
   s << std::ifstream(csv).rdbuf();
-  EXPECT_EQ(j.str(), R"({"ip":"198.18.3.4","port":80,"proto":"tcp","status":"open","ttl":64,"ts":"2023-11-14T22:13:20.123Z"})"
-                     "\n");
+  EXPECT_EQ(j.str(),
+            R"({"ip":"198.18.3.4","port":80,"proto":"tcp","status":"open","ttl":64,"ts":"2023-11-14T22:13:20.123Z"})"
+            "\n");
   EXPECT_EQ(s.str(), "ip,port,proto,status,ttl,ts\n198.18.3.4,80,tcp,open,64,2023-11-14T22:13:20.123Z\n");
   EXPECT_FALSE(make_output_module("xml", jsonl));
   EXPECT_FALSE(make_output_module("jsonl", "/nonexistent/dir/out"));

@@ -36,12 +36,12 @@ TEST(ProbeValidator, RejectsForgedReplies) {
   const std::uint32_t scanner = 0xC0000202, target = 0xC6120304;
   const ProbeCookie c = v.cookie(scanner, target, 443);
   const std::uint16_t sport = v.source_port(c, 0);
-  EXPECT_FALSE(v.validate(scanner, target, 443, sport, c.sequence));      // ack not seq+1
+  EXPECT_FALSE(v.validate(scanner, target, 443, sport, c.sequence));  // ack not seq+1
   EXPECT_FALSE(v.validate(scanner, target, 443, sport, c.sequence + 2));
   EXPECT_FALSE(v.validate(scanner, target + 1, 443, sport, c.sequence + 1));  // other host
   EXPECT_FALSE(v.validate(scanner, target, 80, sport, c.sequence + 1));       // other port
   EXPECT_FALSE(v.validate(scanner, target, 443, static_cast<std::uint16_t>(sport + 1), c.sequence + 1));
-  EXPECT_FALSE(v.validate(scanner, target, 443, 80, c.sequence + 1));         // outside the source range
+  EXPECT_FALSE(v.validate(scanner, target, 443, 80, c.sequence + 1));  // outside the source range
   EXPECT_FALSE(v.validate(scanner, target, 443, 65000, c.sequence + 1));
   const ProbeValidator other_key({3, 4}, 32768, 61000, 1);
   EXPECT_FALSE(other_key.validate(scanner, target, 443, sport, c.sequence + 1));
@@ -51,8 +51,8 @@ TEST(SynProbeBuilder, WritesValidChecksums) {
   const SynProbeBuilder builder({2, 0, 0, 0, 0, 1}, {2, 0, 0, 0, 0, 2}, 0xC0000202);
   std::array<std::uint8_t, SynProbeBuilder::kFrameSize> frame{};
   for (std::uint32_t i = 0; i < 1000; ++i) {
-    const SynProbe p{0xC6120000 + i * 7919, static_cast<std::uint16_t>(1 + i * 31), static_cast<std::uint16_t>(32768 + i),
-                     i * 2654435761u, static_cast<std::uint16_t>(i * 13)};
+    const SynProbe p{0xC6120000 + i * 7919, static_cast<std::uint16_t>(1 + i * 31),
+                     static_cast<std::uint16_t>(32768 + i), i * 2654435761u, static_cast<std::uint16_t>(i * 13)};
     builder.build(p, frame);
     const std::span<const std::uint8_t> ip(frame.data() + 14, 20), tcp(frame.data() + 34, 24);
     ASSERT_EQ(checksum_finish(checksum_partial(ip)), 0);

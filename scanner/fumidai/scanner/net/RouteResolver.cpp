@@ -28,7 +28,6 @@ constexpr Nanos kNeighbourWait = std::chrono::seconds(3);
 constexpr Nanos kNeighbourPoll = std::chrono::milliseconds(50);
 constexpr std::size_t kNetlinkBuffer = 1 << 16;
 
-
 struct RouteAnswer {
   int oif = 0;
   std::optional<std::uint32_t> gateway;
@@ -49,7 +48,8 @@ template <class OnMessage>
 Result<> netlink_exchange(void* request, std::size_t length, OnMessage on_message) {
   FileDescriptor fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
   if (fd.get() < 0) return make_error(fmt::format("netlink socket: {}", std::strerror(errno)));
-  if (::send(fd.get(), request, length, 0) < 0) return make_error(fmt::format("netlink send: {}", std::strerror(errno)));
+  if (::send(fd.get(), request, length, 0) < 0)
+    return make_error(fmt::format("netlink send: {}", std::strerror(errno)));
   std::vector<std::uint8_t> buffer(kNetlinkBuffer);
   while (true) {
     const ssize_t n = ::recv(fd.get(), buffer.data(), buffer.size(), 0);

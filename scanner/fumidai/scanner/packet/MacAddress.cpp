@@ -8,7 +8,9 @@ namespace fumidai::scanner {
 
 Result<MacAddress> parse_mac(std::string_view text) {
   MacAddress mac{};
-  const auto bad = [&] { return make_input_error(fmt::format("invalid MAC address '{}' (expected aa:bb:cc:dd:ee:ff)", text)); };
+  const auto bad = [&] {
+    return make_input_error(fmt::format("invalid MAC address '{}' (expected aa:bb:cc:dd:ee:ff)", text));
+  };
   if (text.size() != 17) return bad();
   for (std::size_t i = 0; i < 6; ++i) {
     const char* p = text.data() + i * 3;

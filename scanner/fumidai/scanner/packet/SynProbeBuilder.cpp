@@ -57,8 +57,8 @@ void SynProbeBuilder::build(const SynProbe& p, std::span<std::uint8_t, kFrameSiz
   put16(f + kTcp, p.source_port);
   put16(f + kTcp + 2, p.destination_port);
   put32(f + kTcp + 4, p.sequence);
-  const std::uint32_t tcp = tcp_sum_ + dst_sum + p.source_port + p.destination_port + (p.sequence >> 16) +
-                            (p.sequence & 0xffff);
+  const std::uint32_t tcp =
+      tcp_sum_ + dst_sum + p.source_port + p.destination_port + (p.sequence >> 16) + (p.sequence & 0xffff);
   put16(f + kTcp + 16, checksum_finish(tcp));
 }
 

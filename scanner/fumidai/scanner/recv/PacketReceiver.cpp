@@ -88,15 +88,19 @@ PacketReceiver::PacketReceiver(PacketReceiver&& other) noexcept
 Result<std::size_t> PacketReceiver::poll(int timeout_ms, const FrameHandler& handle) {
   std::size_t handled = 0;
   auto* block = reinterpret_cast<tpacket_block_desc*>(ring_ + next_block_ * kBlockSize);
-  auto status = [&] { return std::atomic_ref<std::uint32_t>(block->hdr.bh1.block_status).load(std::memory_order_acquire); };
+  auto status = [&] {
+    return std::atomic_ref<std::uint32_t>(block->hdr.bh1.block_status).load(std::memory_order_acquire);
+  };
   if (!(status() & TP_STATUS_USER)) {
     pollfd p{fd_.get(), POLLIN | POLLERR, 0};
-    if (::poll(&p, 1, timeout_ms) < 0 && errno != EINTR) return make_error(fmt::format("poll: {}", std::strerror(errno)));
+    if (::poll(&p, 1, timeout_ms) < 0 && errno != EINTR)
+      return make_error(fmt::format("poll: {}", std::strerror(errno)));
   }
   // Drain every block the kernel has handed over, in ring order.
   while (status() & TP_STATUS_USER) {
     const std::uint32_t packets = block->hdr.bh1.num_pkts;
-    auto* header = reinterpret_cast<tpacket3_hdr*>(reinterpret_cast<std::uint8_t*>(block) + block->hdr.bh1.offset_to_first_pkt);
+    auto* header =
+        reinterpret_cast<tpacket3_hdr*>(reinterpret_cast<std::uint8_t*>(block) + block->hdr.bh1.offset_to_first_pkt);
     for (std::uint32_t i = 0; i < packets; ++i) {
       handle({reinterpret_cast<const std::uint8_t*>(header) + header->tp_mac, header->tp_snaplen});
       ++handled;

@@ -60,17 +60,19 @@ Result<Checkpoint> Checkpoint::open(const std::string& path, std::uint64_t finge
           "resume file '{}' belongs to a different scan (targets, ports, blocklist, shards or probes differ)", path));
     }
     if (existing.threads != threads) {
-      return make_input_error(
-          fmt::format("resume file '{}' was written with --sender-threads {}, not {}", path, existing.threads, threads));
+      return make_input_error(fmt::format("resume file '{}' was written with --sender-threads {}, not {}", path,
+                                          existing.threads, threads));
     }
     if (seed && *seed != existing.seed) {
-      return make_input_error(fmt::format("resume file '{}' was written with --seed {}, not {}", path, existing.seed, *seed));
+      return make_input_error(
+          fmt::format("resume file '{}' was written with --seed {}, not {}", path, existing.seed, *seed));
     }
   } else if (::ftruncate(fd.get(), static_cast<off_t>(size)) != 0) {
     return make_input_error(fmt::format("cannot size resume file '{}': {}", path, std::strerror(errno)));
   }
   void* map = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd.get(), 0);
-  if (map == MAP_FAILED) return make_input_error(fmt::format("cannot map resume file '{}': {}", path, std::strerror(errno)));
+  if (map == MAP_FAILED)
+    return make_input_error(fmt::format("cannot map resume file '{}': {}", path, std::strerror(errno)));
   Checkpoint checkpoint(map, size, resumed, true);
   if (!resumed) {
     Header* h = checkpoint.header();

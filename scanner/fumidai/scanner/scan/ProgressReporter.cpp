@@ -38,11 +38,10 @@ std::string ProgressReporter::format(Nanos elapsed, std::optional<Nanos> sending
     eta = "--:-- left";
   }
   const double hit_percent = done ? 100.0 * static_cast<double>(counters_.open.load()) / static_cast<double>(done) : 0;
-  return fmt::format("{} {:.0f}% ({}); send: {} {} ({} avg); recv: {} {}; hits: {:.2f}%; drops: {}",
-                     format_duration(seconds(elapsed)), fraction * 100, eta, sent,
-                     format_rate(static_cast<double>(sent - last_sent_)), format_rate(average), received,
-                     format_rate(static_cast<double>(received - last_received_)), hit_percent,
-                     counters_.ring_drops.load());
+  return fmt::format(
+      "{} {:.0f}% ({}); send: {} {} ({} avg); recv: {} {}; hits: {:.2f}%; drops: {}", format_duration(seconds(elapsed)),
+      fraction * 100, eta, sent, format_rate(static_cast<double>(sent - last_sent_)), format_rate(average), received,
+      format_rate(static_cast<double>(received - last_received_)), hit_percent, counters_.ring_drops.load());
 }
 
 void ProgressReporter::report(Nanos elapsed, std::optional<Nanos> sending_ended) {

@@ -30,8 +30,9 @@ void ResponseProcessor::handle_frame(std::span<const std::uint8_t> frame) {
   const bool open = reply->is_syn_ack();
   (open ? counters_.open : counters_.closed).fetch_add(1, std::memory_order_relaxed);
   if (!open && !report_closed_) return;
-  output_.write(ScanResult{reply->source, reply->source_port, open ? ScanResult::Status::open : ScanResult::Status::closed,
-                           reply->ttl, clock_.wall_now_ns()});
+  output_.write(ScanResult{reply->source, reply->source_port,
+                           open ? ScanResult::Status::open : ScanResult::Status::closed, reply->ttl,
+                           clock_.wall_now_ns()});
 }
 
 }  // namespace fumidai::scanner

@@ -17,8 +17,8 @@ namespace fumidai::scanner {
 
 class ResponseProcessor {
  public:
-  ResponseProcessor(const ProbeValidator& validator, std::uint32_t scanner_ip, bool report_closed,
-                    OutputModule& output, Clock& clock, ScanCounters& counters);
+  ResponseProcessor(const ProbeValidator& validator, std::uint32_t scanner_ip, bool report_closed, OutputModule& output,
+                    Clock& clock, ScanCounters& counters);
   void handle_frame(std::span<const std::uint8_t> frame);
 
  private:

@@ -4,8 +4,8 @@
 #include <sys/random.h>
 
 #include <array>
-#include <cmath>
 #include <boost/json.hpp>
+#include <cmath>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -79,7 +79,8 @@ void run_sender(const SenderContext& ctx, std::uint32_t thread, PacketSender& se
   const ShardPlan plan(ctx.space.size(), c.shards, c.shard, c.sender_threads, thread);
   const double targets_per_second = c.rate_pps / c.sender_threads / c.probes;
   const auto max_debt = static_cast<std::uint64_t>(std::max(targets_per_second * kMaxDebtSeconds, 1.0));
-  RateLimiter limiter(ctx.clock, targets_per_second, std::max<std::uint64_t>(max_debt, PacketSender::kMaxBatch / c.probes));
+  RateLimiter limiter(ctx.clock, targets_per_second,
+                      std::max<std::uint64_t>(max_debt, PacketSender::kMaxBatch / c.probes));
   const std::size_t frame_size = SynProbeBuilder::frame_size();
   const std::size_t targets_per_batch = std::max<std::size_t>(PacketSender::kMaxBatch / c.probes, 1);
   std::vector<std::uint8_t> frames(targets_per_batch * c.probes * frame_size);
@@ -136,9 +137,10 @@ Result<std::string> Scanner::run(const std::atomic<int>& interrupts) {
   auto space = TargetSpace::create(c.targets, c.blocklist, c.ports);
   if (!space) return space.error();
   const std::uint64_t fresh_seed = random_u64();
-  auto checkpoint = c.resume_path ? Checkpoint::open(*c.resume_path, scan_fingerprint(*space, c), c.sender_threads,
-                                                     c.seed, fresh_seed)
-                                  : Result<Checkpoint>(Checkpoint::in_memory(c.sender_threads, c.seed.value_or(fresh_seed)));
+  auto checkpoint =
+      c.resume_path
+          ? Checkpoint::open(*c.resume_path, scan_fingerprint(*space, c), c.sender_threads, c.seed, fresh_seed)
+          : Result<Checkpoint>(Checkpoint::in_memory(c.sender_threads, c.seed.value_or(fresh_seed)));
   if (!checkpoint) return checkpoint.error();
   const FeistelPermutation permutation(space->size(), checkpoint->seed());
   const std::uint64_t to_send = remaining_targets(*space, c, *checkpoint);
@@ -177,8 +179,8 @@ Result<std::string> Scanner::run(const std::atomic<int>& interrupts) {
     }
   });
 
-  SenderContext context{*space, permutation, validator, builder,  c.blocklist, c,
-                        path->source_ip, *checkpoint, counters, stop_sending, clock_};
+  SenderContext context{*space,          permutation, validator, builder,      c.blocklist, c,
+                        path->source_ip, *checkpoint, counters,  stop_sending, clock_};
   std::vector<std::optional<Error>> send_errors(c.sender_threads);
   std::atomic<std::uint32_t> senders_running{c.sender_threads};
   std::vector<std::thread> send_threads;

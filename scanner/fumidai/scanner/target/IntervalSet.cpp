@@ -20,9 +20,9 @@ IntervalSet IntervalSet::from(std::vector<Ipv4Interval> intervals) {
 
 void IntervalSet::add(Ipv4Interval in) {
   // Find the first interval that could touch `in` (ends at or after in.first-1).
-  auto it = std::lower_bound(intervals_.begin(), intervals_.end(), in, [](const Ipv4Interval& a, const Ipv4Interval& b) {
-    return std::uint64_t{a.last} + 1 < b.first;
-  });
+  auto it = std::lower_bound(
+      intervals_.begin(), intervals_.end(), in,
+      [](const Ipv4Interval& a, const Ipv4Interval& b) { return std::uint64_t{a.last} + 1 < b.first; });
   auto end = it;
   while (end != intervals_.end() && end->first <= std::uint64_t{in.last} + 1) {
     in.first = std::min(in.first, end->first);

@@ -15,7 +15,8 @@ Result<TargetSpace> TargetSpace::create(const IntervalSet& requested, const Inte
   space.address_count_ = space.addresses_.count();
   space.blocklisted_ = requested.count() - space.address_count_;
   if (space.address_count_ == 0) {
-    return make_input_error(fmt::format("all {} requested addresses are blocklisted; nothing to scan", requested.count()));
+    return make_input_error(
+        fmt::format("all {} requested addresses are blocklisted; nothing to scan", requested.count()));
   }
   std::uint64_t next = 0;
   for (const auto& in : space.addresses_.intervals()) {
@@ -29,7 +30,8 @@ Result<TargetSpace> TargetSpace::create(const IntervalSet& requested, const Inte
 Target TargetSpace::at(std::uint64_t index) const {
   const std::uint64_t address_index = index % address_count_;
   const auto port_index = static_cast<std::size_t>(index / address_count_);
-  const auto k = static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), address_index) - starts_.begin() - 1);
+  const auto k =
+      static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), address_index) - starts_.begin() - 1);
   const auto address = static_cast<std::uint32_t>(addresses_.intervals()[k].first + (address_index - starts_[k]));
   return Target{address, ports_[port_index]};
 }

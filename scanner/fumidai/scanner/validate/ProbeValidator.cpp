@@ -17,10 +17,10 @@ ProbeValidator::ProbeValidator(const SipKey& key, std::uint16_t source_port_firs
 ProbeCookie ProbeValidator::cookie(std::uint32_t source, std::uint32_t destination,
                                    std::uint16_t destination_port) const {
   const std::array<std::uint8_t, 10> message{
-      static_cast<std::uint8_t>(source >> 24),      static_cast<std::uint8_t>(source >> 16),
-      static_cast<std::uint8_t>(source >> 8),       static_cast<std::uint8_t>(source),
-      static_cast<std::uint8_t>(destination >> 24), static_cast<std::uint8_t>(destination >> 16),
-      static_cast<std::uint8_t>(destination >> 8),  static_cast<std::uint8_t>(destination),
+      static_cast<std::uint8_t>(source >> 24),          static_cast<std::uint8_t>(source >> 16),
+      static_cast<std::uint8_t>(source >> 8),           static_cast<std::uint8_t>(source),
+      static_cast<std::uint8_t>(destination >> 24),     static_cast<std::uint8_t>(destination >> 16),
+      static_cast<std::uint8_t>(destination >> 8),      static_cast<std::uint8_t>(destination),
       static_cast<std::uint8_t>(destination_port >> 8), static_cast<std::uint8_t>(destination_port)};
   const std::uint64_t mac = siphash24(key_, message);
   return ProbeCookie{static_cast<std::uint32_t>(mac), static_cast<std::uint32_t>(mac >> 32)};
@@ -35,7 +35,8 @@ bool ProbeValidator::validate(std::uint32_t scanner, std::uint32_t target, std::
   const ProbeCookie c = cookie(scanner, target, target_port);
   if (ack != c.sequence + 1) return false;
   if (scanner_port < port_first_ || std::uint32_t{scanner_port} - port_first_ >= port_count_) return false;
-  const std::uint32_t probe = (std::uint32_t{scanner_port} - port_first_ + port_count_ - c.port_word % port_count_) % port_count_;
+  const std::uint32_t probe =
+      (std::uint32_t{scanner_port} - port_first_ + port_count_ - c.port_word % port_count_) % port_count_;
   return probe < probes_;
 }
 
