@@ -19,6 +19,7 @@
 #include "FuzzCheck.h"
 #include "fumidai/core/ManualClock.h"
 #include "fumidai/scanner/output/OutputModule.h"
+#include "fumidai/scanner/packet/ByteOrder.h"
 #include "fumidai/scanner/packet/ReplyParser.h"
 #include "fumidai/scanner/scan/ResponseProcessor.h"
 #include "fumidai/scanner/scan/ScanCounters.h"
@@ -49,16 +50,6 @@ class DiscardingOutput final : public OutputModule {
   std::size_t writes = 0;
   ScanResult last{};
 };
-
-void put16(std::uint8_t* p, std::uint16_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 8);
-  p[1] = static_cast<std::uint8_t>(v);
-}
-
-void put32(std::uint8_t* p, std::uint32_t v) {
-  put16(p, static_cast<std::uint16_t>(v >> 16));
-  put16(p + 2, static_cast<std::uint16_t>(v));
-}
 
 std::uint64_t responses(const ScanCounters& counters) { return counters.open.load() + counters.closed.load(); }
 

@@ -14,15 +14,9 @@ readonly LAB_ENV=/run/fumidai-lab/$LAB_NAME/lab.env
 # Open and refused answer at once; silence is judged after this long.
 readonly PROBE_SECONDS=2
 
-fail() {
-  echo "lab_ground_truth: FAIL: $*" >&2
-  exit 1
-}
-((EUID == 0)) || {
-  echo "lab_ground_truth: SKIP: needs root (network namespaces)"
-  exit 77
-}
-[[ -x $FUMIDAI ]] || fail "'$FUMIDAI' is not an executable"
+TEST_NAME=lab_ground_truth
+# shellcheck source=tests/lab/common.sh
+source "$(dirname "$0")/common.sh"
 
 trap '"$FUMIDAI" lab down --name-prefix "$LAB_NAME" >/dev/null 2>&1 || true' EXIT
 # A crashed earlier run may have left this test's lab behind.

@@ -12,15 +12,9 @@ readonly NAME=fdt-iso PREFIX=198.18.0.0/20
 readonly SCAN_NS=$NAME-scan INET_NS=$NAME-inet STATE_DIR=/run/fumidai-lab/$NAME
 readonly EXTRA_LINK=fdt-extra0
 
-fail() {
-  echo "lab_isolation: FAIL: $*" >&2
-  exit 1
-}
-((EUID == 0)) || {
-  echo "lab_isolation: SKIP: needs root (network namespaces)"
-  exit 77
-}
-[[ -x $FUMIDAI ]] || fail "'$FUMIDAI' is not an executable"
+TEST_NAME=lab_isolation
+# shellcheck source=tests/lab/common.sh
+source "$(dirname "$0")/common.sh"
 
 ns_exists() { ip netns list | awk -v name="$1" '$1 == name { found = 1 } END { exit !found }'; }
 is_listener() {

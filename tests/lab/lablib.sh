@@ -4,15 +4,7 @@
 # proves the scanner namespace leads only into the lab.
 # Usage in a test: FUMIDAI=$1; TEST_NAME=...; source lablib.sh; lab_start fdt-x --prefix ...
 
-fail() {
-  echo "$TEST_NAME: FAIL: $*" >&2
-  exit 1
-}
-((EUID == 0)) || {
-  echo "$TEST_NAME: SKIP: needs root (network namespaces)"
-  exit 77
-}
-[[ -x ${FUMIDAI:-} ]] || fail "'${FUMIDAI:-}' is not an executable"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 WORK=$(mktemp -d)
 LAB_NAMES=()
 CAPTURE_PIDS=()

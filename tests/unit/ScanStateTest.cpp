@@ -7,6 +7,7 @@
 
 #include "fumidai/core/ManualClock.h"
 #include "fumidai/scanner/output/OutputModule.h"
+#include "fumidai/scanner/packet/ByteOrder.h"
 #include "fumidai/scanner/packet/SynProbeBuilder.h"
 #include "fumidai/scanner/scan/Checkpoint.h"
 #include "fumidai/scanner/scan/ProgressReporter.h"
@@ -34,10 +35,7 @@ std::array<std::uint8_t, 58> reply(std::uint32_t target, std::uint16_t port, std
   const SynProbeBuilder b({0}, {0}, target);
   std::array<std::uint8_t, 58> f{};
   b.build({scanner, sport, port, 1234, 1}, f);
-  f[34 + 8] = static_cast<std::uint8_t>(ack >> 24);
-  f[34 + 9] = static_cast<std::uint8_t>(ack >> 16);
-  f[34 + 10] = static_cast<std::uint8_t>(ack >> 8);
-  f[34 + 11] = static_cast<std::uint8_t>(ack);
+  put32(f.data() + 34 + 8, ack);
   f[34 + 13] = flags;
   return f;
 }

@@ -1,12 +1,8 @@
 #include "fumidai/scanner/packet/ReplyParser.h"
 
+#include "fumidai/scanner/packet/ByteOrder.h"
+
 namespace fumidai::scanner {
-namespace {
-
-std::uint16_t get16(const std::uint8_t* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
-std::uint32_t get32(const std::uint8_t* p) { return (std::uint32_t{get16(p)} << 16) | get16(p + 2); }
-
-}  // namespace
 
 std::optional<TcpReply> parse_tcp_reply(std::span<const std::uint8_t> frame) {
   constexpr std::size_t kEth = 14;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "fumidai/scanner/packet/ByteOrder.h"
 #include "fumidai/scanner/packet/Checksum.h"
 
 namespace fumidai::scanner {
@@ -13,15 +14,6 @@ constexpr std::uint16_t kTcpLength = 24;
 constexpr std::uint8_t kTtl = 255;
 constexpr std::uint16_t kWindow = 65535;
 constexpr std::uint16_t kMss = 1460;
-
-void put16(std::uint8_t* p, std::uint16_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 8);
-  p[1] = static_cast<std::uint8_t>(v);
-}
-void put32(std::uint8_t* p, std::uint32_t v) {
-  put16(p, static_cast<std::uint16_t>(v >> 16));
-  put16(p + 2, static_cast<std::uint16_t>(v));
-}
 
 }  // namespace
 
