@@ -119,7 +119,7 @@ echo "ratio fumidai -T 1/zmap -T 2:   $(ratio "${best[fumidai -T 1]}" "${best[zm
 # --- recall against the lab's ground truth as the rate rises ---
 ip netns del "$NS_SND"
 ip netns del "$NS_SINK"
-"$FUMIDAI" lab up --name-prefix "$LAB" --prefix 198.18.0.0/16 --seed 7 >/dev/null
+"$FUMIDAI" lab up --name-prefix "$LAB" --prefix 198.18.0.0/16 --seed 7 --services no >/dev/null
 # shellcheck disable=SC1090
 . "/run/fumidai-lab/$LAB/lab.env"
 "$FUMIDAI" lab check --name-prefix "$LAB" >/dev/null

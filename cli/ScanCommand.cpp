@@ -10,9 +10,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "GrabFlags.h"
+#include "GrabRunner.h"
 #include "fumidai/core/SystemClock.h"
+#include "fumidai/scanner/grab/OpenPortFeed.h"
 #include "fumidai/scanner/output/OutputModule.h"
 #include "fumidai/scanner/packet/SynProbeBuilder.h"
 #include "fumidai/scanner/scan/Scanner.h"
@@ -51,6 +55,8 @@ struct ScanOptions {
   std::string source_ports = "32768-61000";
   bool quiet = false;
   bool report_closed = false;
+  bool grab = false;
+  GrabFlags grab_flags;
 };
 
 Result<double> parse_non_negative(std::string_view flag, std::string_view text) {
@@ -173,16 +179,53 @@ int report(const Error& e) {
   return e.kind == Error::Kind::invalid_input ? 2 : 1;
 }
 
-int run_scan(const ScanOptions& options) {
-  auto config = build_config(options);
-  if (!config) return report(config.error());
-  auto output = scanner::make_output_module(options.output_format, options.output_file);
-  if (!output) return report(output.error());
-
+void install_interrupt_handlers() {
   struct sigaction action {};
   action.sa_handler = on_interrupt;
   ::sigaction(SIGINT, &action, nullptr);
   ::sigaction(SIGTERM, &action, nullptr);
+}
+
+// scan --grab: stage 1 on its own threads feeds stage 2 on this one through
+// a bounded queue; -o receives the service records.
+int run_scan_and_grab(const ScanOptions& options, ScanConfig config) {
+  auto setup = validate_grab_flags(options.grab_flags);
+  if (!setup) return report(setup.error());
+  if (options.output_format != "jsonl") return report(make_input_error("--grab writes JSONL; drop -O"));
+  auto output = scanner::OutputFile::open(options.output_file);
+  if (!output) return report(output.error());
+  install_interrupt_handlers();
+
+  scanner::TargetRouter router(setup->threads, options_per_thread(*setup).max_pending);
+  config.hold_sending = [&router] { return router.above_high_water(); };
+  const scanner::IntervalSet blocklist = config.blocklist;
+  scanner::OpenPortFeed feed(router);
+  SystemClock clock;
+  scanner::Scanner scan(std::move(config), clock, feed, stderr);
+  Result<std::string> scan_summary = make_error("not run");
+  std::thread stage1([&] {
+    scan_summary = scan.run(g_interrupts);
+    (void)feed.finish();
+  });
+  auto grab_summary = run_grab(*setup, blocklist, router, *output, clock, options.quiet, g_interrupts);
+  router.close();  // unblocks the receiver if stage 2 stopped early
+  stage1.join();
+  auto closed = output->close();
+  if (!scan_summary) return report(scan_summary.error());
+  std::fprintf(stderr, "%s\n", scan_summary->c_str());
+  if (!grab_summary) return report(grab_summary.error());
+  std::fprintf(stderr, "%s\n", grab_summary->c_str());
+  if (!closed) return report(closed.error());
+  return 0;
+}
+
+int run_scan(const ScanOptions& options) {
+  auto config = build_config(options);
+  if (!config) return report(config.error());
+  if (options.grab) return run_scan_and_grab(options, std::move(*config));
+  auto output = scanner::make_output_module(options.output_format, options.output_file);
+  if (!output) return report(output.error());
+  install_interrupt_handlers();
 
   SystemClock clock;
   const auto metadata_path = config->metadata_path;
@@ -232,6 +275,9 @@ void register_scan_command(CLI::App& root, int& exit_code) {
   cmd->add_option("-s,--source-port", options->source_ports, "Source port range")->capture_default_str();
   cmd->add_flag("--report-closed", options->report_closed, "Also report closed ports (RST)");
   cmd->add_flag("-q,--quiet", options->quiet, "No status lines");
+  cmd->add_flag("--grab", options->grab,
+                "Grab every open port with stage 2 as it is found; -o then receives service records");
+  add_grab_flags(*cmd, options->grab_flags);
   cmd->callback([options, &exit_code] { exit_code = run_scan(*options); });
 }
 

@@ -6,17 +6,22 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "LabListener.h"
 #include "LabPlan.h"
+#include "devices/DevicesCommand.h"
+#include "fumidai/scanner/target/Ipv4.h"
 #include "fumidai/scanner/target/PortList.h"
 
 extern char** environ;
@@ -27,7 +32,7 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
-// Namespace names are NAME-scan and NAME-inet; keep NAME short and shell-safe.
+// Namespace names are NAME-scan, NAME-inet and NAME-svc; keep NAME short and shell-safe.
 constexpr std::size_t kMaxNamePrefix = 32;
 
 int report(std::string_view subcommand, const Error& error) {
@@ -42,7 +47,8 @@ struct LabName {
 };
 
 void add_name_options(CLI::App& command, LabName& name, bool with_state_dir) {
-  command.add_option("--name-prefix", name.name_prefix, "Lab name; the namespaces are NAME-scan and NAME-inet")
+  command
+      .add_option("--name-prefix", name.name_prefix, "Lab name; the namespaces are NAME-scan, NAME-inet and NAME-svc")
       ->capture_default_str();
   if (with_state_dir) {
     command.add_option("--state-dir", name.state_dir,
@@ -129,6 +135,77 @@ int run_script_command(std::string_view subcommand, const LabName& name, std::ve
   return *status;
 }
 
+// The services namespace (NAME-svc) and the /24 its daemons live in.
+struct ServicesOptions {
+  std::string enabled = "yes";
+  std::string prefix = "198.19.0.0/24";
+};
+
+struct Block {
+  std::uint32_t network;
+  unsigned length;
+  std::string_view why;
+};
+
+constexpr std::uint64_t kServicesPrefixSize = 256;
+constexpr unsigned kServicesPrefixLength = 24;
+constexpr Block kServicesLink{0xc6336400, 24, "198.51.100.0/24 is the lab link to the services namespace"};
+// Blocks the services prefix must stay clear of: the lab's links, and what is
+// not routable unicast.
+constexpr std::array<Block, 5> kServicesReserved{{
+    {0x00000000, 8, "0.0.0.0/8 is 'this network'"},
+    {0x7f000000, 8, "127.0.0.0/8 is loopback"},
+    {0xc0000200, 24, "192.0.2.0/24 is the lab link between the namespaces"},
+    kServicesLink,
+    {0xe0000000, 3, "224.0.0.0/3 is multicast or reserved"},
+}};
+
+bool blocks_overlap(std::uint32_t a, unsigned a_length, std::uint32_t b, unsigned b_length) {
+  const unsigned length = std::min(a_length, b_length);
+  const std::uint32_t mask = length == 0 ? 0 : ~std::uint32_t{0} << (32 - length);
+  return (a & mask) == (b & mask);
+}
+
+void add_services_options(CLI::App& command, ServicesOptions& options) {
+  command.add_option("--services", options.enabled, "Run real daemons in a third namespace, NAME-svc (yes|no)")
+      ->capture_default_str();
+  command.add_option("--services-prefix", options.prefix, "The /24 the services namespace's daemons live in")
+      ->capture_default_str();
+}
+
+// Script arguments for the services namespace. The daemons sit at fixed host
+// numbers of a /24, which must not collide with the lab prefix or links.
+Result<std::vector<std::string>> services_arguments(const ServicesOptions& options, const LabPlan::Parameters& plan) {
+  if (options.enabled == "no") return std::vector<std::string>{"--services", "no"};
+  if (options.enabled != "yes") {
+    return make_input_error(fmt::format("invalid --services '{}' (expected yes or no)", options.enabled));
+  }
+  if (blocks_overlap(plan.network, plan.prefix_length, kServicesLink.network, kServicesLink.length)) {
+    return make_input_error(
+        fmt::format("--prefix '{}' cannot be used with services: {}", plan.prefix_text(), kServicesLink.why));
+  }
+  const std::string& text = options.prefix;
+  auto interval = scanner::parse_target(text);
+  auto base = scanner::parse_ipv4(text.substr(0, text.find('/')));
+  if (text.find('/') == std::string::npos || !interval || interval->size() != kServicesPrefixSize || !base ||
+      *base != interval->first) {
+    return make_input_error(
+        fmt::format("invalid --services-prefix '{}' (expected a /24 CIDR block such as 198.19.0.0/24)", text));
+  }
+  for (const auto& reserved : kServicesReserved) {
+    if (blocks_overlap(interval->first, kServicesPrefixLength, reserved.network, reserved.length)) {
+      return make_input_error(fmt::format("--services-prefix '{}' cannot be used: {}", text, reserved.why));
+    }
+  }
+  if (blocks_overlap(interval->first, kServicesPrefixLength, plan.network, plan.prefix_length)) {
+    return make_input_error(fmt::format("--services-prefix '{}' overlaps the lab prefix {}", text, plan.prefix_text()));
+  }
+  const char* override_path = std::getenv("FUMIDAI_LAB_DEVICES_CONFIG");
+  const std::string devices_config =
+      override_path != nullptr && *override_path != '\0' ? override_path : FUMIDAI_LAB_DEVICES_CONFIG;
+  return std::vector<std::string>{"--services", "yes", "--services-prefix", text, "--devices-config", devices_config};
+}
+
 void add_plan_options(CLI::App& command, LabPlan::Options& options) {
   command.add_option("--prefix", options.prefix, "CIDR block the inet namespace answers for (at most a /12)")
       ->capture_default_str();
@@ -177,38 +254,46 @@ int run_listen(const std::string& ports_text) {
   return kExitOk;
 }
 
-int run_up(const LabPlan::Options& options, const LabName& name) {
+int run_up(const LabPlan::Options& options, const ServicesOptions& services, const LabName& name) {
   // Validate here so bad input fails with exit code 2 before any namespace exists.
   auto plan = make_plan(options);
   if (!plan) return report("up", plan.error());
   const auto& p = plan->parameters();
-  return run_script_command(
-      "up", name,
-      {"--prefix", p.prefix_text(), "--seed", std::to_string(p.seed), "--density", fmt::format("{}", p.density),
-       "--open-prob", fmt::format("{}", p.open_probability), "--ports", p.ports_text()});
+  auto services_args = services_arguments(services, p);
+  if (!services_args) return report("up", services_args.error());
+  std::vector<std::string> arguments{"--prefix",    p.prefix_text(),
+                                     "--seed",      std::to_string(p.seed),
+                                     "--density",   fmt::format("{}", p.density),
+                                     "--open-prob", fmt::format("{}", p.open_probability),
+                                     "--ports",     p.ports_text()};
+  arguments.insert(arguments.end(), services_args->begin(), services_args->end());
+  return run_script_command("up", name, std::move(arguments));
 }
 
 }  // namespace
 
 void register_lab_command(CLI::App& root, int& exit_code) {
-  CLI::App* lab = root.add_subcommand("lab", "Closed test network in two network namespaces (needs root)");
+  CLI::App* lab = root.add_subcommand("lab", "Closed test network in network namespaces (needs root)");
   lab->require_subcommand(1);
 
   struct State {
     LabPlan::Options plan;
+    ServicesOptions services;
     LabName name;
     std::string out;
     std::string listen_ports = LabPlan::Options{}.ports;
   };
   auto state = std::make_shared<State>();
 
-  CLI::App* up =
-      lab->add_subcommand("up", "Create the lab namespaces, load the seeded ground truth, start the listener");
+  CLI::App* up = lab->add_subcommand(
+      "up", "Create the lab namespaces, load the seeded ground truth, start the listener and services");
   add_plan_options(*up, state->plan);
+  add_services_options(*up, state->services);
   add_name_options(*up, state->name, true);
-  up->callback([state, &exit_code] { exit_code = run_up(state->plan, state->name); });
+  up->callback([state, &exit_code] { exit_code = run_up(state->plan, state->services, state->name); });
 
-  CLI::App* down = lab->add_subcommand("down", "Stop the listener, delete the namespaces and the state dir");
+  CLI::App* down =
+      lab->add_subcommand("down", "Stop the listener and services, delete the namespaces and the state dir");
   add_name_options(*down, state->name, true);
   down->callback([state, &exit_code] { exit_code = run_script_command("down", state->name, {}); });
 
@@ -228,6 +313,8 @@ void register_lab_command(CLI::App& root, int& exit_code) {
   CLI::App* listen = lab->add_subcommand("listen", "Accept and close connections on the lab ports (internal)");
   listen->add_option("--ports", state->listen_ports, "Ports to listen on")->capture_default_str();
   listen->callback([state, &exit_code] { exit_code = run_listen(state->listen_ports); });
+
+  register_devices_command(*lab, exit_code);
 }
 
 }  // namespace fumidai::lab

@@ -3,7 +3,7 @@
 
 namespace fumidai::lab {
 
-// Adds `fumidai lab up|down|status|check|plan|listen`. The chosen subcommand's
+// Adds `fumidai lab up|down|status|check|plan|listen|devices`. The chosen subcommand's
 // result is written to exit_code when it runs.
 void register_lab_command(CLI::App& root, int& exit_code);
 

@@ -1,29 +1,58 @@
 #!/usr/bin/env bash
-# The lab's plumbing: builds, inspects and removes a closed test network of two
+# The lab's plumbing: builds, inspects and removes a closed test network of
 # network namespaces. Run through `fumidai lab up|down|status|check`, which
 # validates the input and sets FUMIDAI_BIN to its own binary (this script runs
-# `fumidai lab plan` and `fumidai lab listen` with it).
+# `fumidai lab plan`, `fumidai lab listen` and `fumidai lab devices` with it).
 #
 #   NAME-scan  lo, fd-scan0 192.0.2.2/24, default via 192.0.2.1 (its only way out)
 #       | veth
 #   NAME-inet  lo, fd-inet0 192.0.2.1/24, `local PREFIX dev lo`, nft table
-#              fumidai_lab, the listener; no route beyond the veth
+#              fumidai_lab, the listener; no route beyond the lab's veths.
+#              With services: fd-inet1 198.51.100.1/24, SVC_PREFIX via
+#              198.51.100.2, and forwarding only between fd-inet0 and fd-inet1
+#              (nft table fumidai_svc, policy drop)
+#       | veth (only with --services yes, the default)
+#   NAME-svc   lo holding one /32 per service address of SVC_PREFIX, fd-svc0
+#              198.51.100.2/24, 192.0.2.0/24 via 198.51.100.1, no default
+#              route; real daemons (lighttpd, sshd, vsftpd, busybox telnetd,
+#              dnsmasq) and the device emulator
 #
-# Safety: the veth is created from inside the scanner namespace with its peer
-# placed straight into the inet namespace, so no lab interface or address ever
-# exists in the root namespace, and nothing here sends a packet.
+# Safety: each veth is created from inside one lab namespace with its peer
+# placed straight into another, so no lab interface or address ever exists in
+# the root namespace, and nothing here sends a packet. Daemons get configs
+# generated into the state dir; the machine's own /etc and services are not
+# touched.
 #
 # Exit codes: 0 done, 1 failure (or not isolated), 2 bad arguments, 3 `status`
 # of a lab that is not up.
 set -euo pipefail
 
-readonly SCAN_IF=fd-scan0 INET_IF=fd-inet0
-readonly SCANNER_IP=192.0.2.2 GATEWAY_IP=192.0.2.1 LINK_PREFIX_LENGTH=24
+readonly SCAN_IF=fd-scan0 INET_IF=fd-inet0 INET_SVC_IF=fd-inet1 SVC_IF=fd-svc0
+readonly SCANNER_IP=192.0.2.2 GATEWAY_IP=192.0.2.1 LINK_PREFIX_LENGTH=24 SCAN_NET=192.0.2.0/24
+readonly INET_SVC_IP=198.51.100.1 SVC_LINK_IP=198.51.100.2
 # Backlogs for the inet namespace, so a fast scan is not answered with drops.
 readonly SYN_BACKLOG=65535
-readonly LISTENER_READY_SECONDS=10 LISTENER_STOP_SECONDS=5
-# Files `up` may write into the state dir; `down` removes only these.
-readonly STATE_FILES=(lab.env lab.env.tmp ground-truth.csv lab.nft listener.pid listener.log)
+readonly LISTENER_READY_SECONDS=10 SERVICES_READY_SECONDS=10 STOP_SECONDS=5
+# Host numbers of the daemons in the services /24; the device emulator's
+# addresses must avoid them.
+readonly HTTP_HOST=10 SSH_HOST=11 FTP_HOST=12 TELNET_HOST=13 DNS_HOST=53
+# At most this many rows from `fumidai lab devices --print-services`.
+readonly MAX_DEVICE_ROWS=1024
+# Processes `up` starts, each with NAME.pid and NAME.log in the state dir:
+# those in the services namespace, then all of them in the order `down`
+# stops them.
+readonly SERVICE_PROCESSES=(devices telnetd vsftpd sshd lighttpd dnsmasq)
+readonly PROCESSES=("${SERVICE_PROCESSES[@]}" listener)
+# Files and directories `up` may write into the state dir; `down` removes only these.
+readonly STATE_FILES=(lab.env lab.env.tmp ground-truth.csv lab.nft svc.nft
+  services.csv devices.csv ptr.csv ptr.tmp dns-hosts
+  lighttpd.conf sshd_config sshd-own.pid dnsmasq-own.pid vsftpd.conf vsftpd.userlist
+  telnet-login telnetd-utmp telnetd-wtmp www/index.html www/favicon.ico
+  ssh_host_ed25519_key ssh_host_ed25519_key.pub ssh_host_ecdsa_key ssh_host_ecdsa_key.pub
+  "${PROCESSES[@]/%/.pid}" "${PROCESSES[@]/%/.log}")
+readonly STATE_DIRS=(vsftpd-empty www)
+SERVICES_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)/services
+readonly SERVICES_DIR
 
 COMMAND=${1:-}
 NAME_PREFIX=fumidai
@@ -33,6 +62,9 @@ SEED=1
 DENSITY=0.05
 OPEN_PROB=0.3
 PORTS=21,22,23,80,443,1723,7547,8080
+SERVICES=yes
+SVC_PREFIX=198.19.0.0/24
+DEVICES_CONFIG=
 
 say() { echo "fumidai lab $COMMAND: $*" >&2; }
 die() {
@@ -48,7 +80,8 @@ parse_arguments() {
   [[ $COMMAND =~ ^(up|down|status|check)$ ]] || {
     COMMAND=
     bad_input "usage: fumidai-lab.sh up|down|status|check [--name-prefix N] [--state-dir D]" \
-      "[--prefix P] [--seed S] [--density D] [--open-prob Q] [--ports L]"
+      "[--prefix P] [--seed S] [--density D] [--open-prob Q] [--ports L]" \
+      "[--services yes|no] [--services-prefix P] [--devices-config F]"
   }
   shift
   while (($#)); do
@@ -61,17 +94,29 @@ parse_arguments() {
       --density) DENSITY=$2 ;;
       --open-prob) OPEN_PROB=$2 ;;
       --ports) PORTS=$2 ;;
+      --services) SERVICES=$2 ;;
+      --services-prefix) SVC_PREFIX=$2 ;;
+      --devices-config) DEVICES_CONFIG=$2 ;;
       *) bad_input "unknown argument '$1'" ;;
     esac
     shift 2
   done
-  # The C++ front end validates the plan values; names end up in paths and
-  # namespace names, so this script checks them itself.
+  # The C++ front end validates the plan and services values; names end up
+  # in paths, namespace names and daemon configs, so this script checks them
+  # itself.
   [[ $NAME_PREFIX =~ ^[A-Za-z0-9_][A-Za-z0-9_-]{0,31}$ ]] || bad_input "invalid --name-prefix '$NAME_PREFIX'"
   STATE_DIR=${STATE_DIR:-/run/fumidai-lab/$NAME_PREFIX}
   [[ $STATE_DIR == /* ]] || bad_input "--state-dir must be absolute, got '$STATE_DIR'"
+  [[ $SERVICES =~ ^(yes|no)$ ]] || bad_input "invalid --services '$SERVICES' (expected yes or no)"
+  local octet='(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
+  [[ $SVC_PREFIX =~ ^$octet\.$octet\.$octet\.0/24$ ]] || bad_input "invalid --services-prefix '$SVC_PREFIX'"
   SCAN_NS=$NAME_PREFIX-scan
   INET_NS=$NAME_PREFIX-inet
+  SVC_NS=$NAME_PREFIX-svc
+  # The first three octets of the services /24, and where its daemons live.
+  SVC_NET=${SVC_PREFIX%.0/24}
+  HTTP_IP=$SVC_NET.$HTTP_HOST SSH_IP=$SVC_NET.$SSH_HOST FTP_IP=$SVC_NET.$FTP_HOST
+  TELNET_IP=$SVC_NET.$TELNET_HOST DNS_IP=$SVC_NET.$DNS_HOST
 }
 
 require_root() {
@@ -82,44 +127,130 @@ require_root() {
   done
 }
 
+require_service_tools() {
+  local tool
+  for tool in lighttpd /usr/sbin/sshd ssh-keygen vsftpd busybox dnsmasq; do
+    command -v "$tool" >/dev/null || die "'$tool' not found (tools/install-deps.sh installs it); or use --services no"
+  done
+  busybox --list | awk '$1 == "telnetd" { found = 1 } END { exit !found }' ||
+    die "this busybox has no telnetd applet (install busybox-static); or use --services no"
+  # The daemon configs embed these paths unquoted.
+  [[ $STATE_DIR =~ ^/[A-Za-z0-9_./-]+$ ]] || die "--state-dir '$STATE_DIR' is not usable in daemon configs"
+  [[ -n $DEVICES_CONFIG && -r $DEVICES_CONFIG ]] || die "device emulator config '$DEVICES_CONFIG' is not readable"
+  "$FUMIDAI_BIN" lab devices --help >/dev/null 2>&1 ||
+    die "'$FUMIDAI_BIN lab devices' is not available; or use --services no"
+}
+
 # awk reads all input: `grep -q` would exit early and, under pipefail, turn
 # the writer's SIGPIPE into a false "not found".
 ns_exists() { ip netns list | awk -v name="$1" '$1 == name { found = 1 } END { exit !found }'; }
 
-# Link names in a namespace, sorted, without the @peer suffix.
-link_names() { ip -n "$1" -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort; }
 
-listener_pid() {
+# --- processes -----------------------------------------------------------------
+
+# Sets PID to the pid recorded for process $1; fails if there is none.
+# Builtins only: `up` calls this in its polling loops.
+PID=''
+read_pid() {
+  PID=''
+  read -r PID 2>/dev/null <"$STATE_DIR/$1.pid" || true
+  [[ $PID =~ ^[0-9]+$ ]]
+}
+
+recorded_pid() {
+  read_pid "$1" && echo "$PID"
+}
+
+# What the command line of each process `up` starts contains, to tell it from
+# a process that got a recycled pid. The daemons all name a file in the state
+# dir.
+process_marker() {
+  case $1 in
+    listener) echo " lab listen " ;;
+    devices) echo " lab devices " ;;
+    *) echo "$STATE_DIR/" ;;
+  esac
+}
+
+# True if pid runs with the marker in its command line. A zombie (nobody may
+# reap it in a container) has an empty one, so it counts as gone.
+is_running() {
+  local cmdline
+  cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
+  [[ $cmdline == *"$2"* ]]
+}
+
+# Prints the pid of process NAME if it runs.
+running_pid() {
   local pid
-  [[ -r $STATE_DIR/listener.pid ]] || return 1
-  pid=$(<"$STATE_DIR/listener.pid")
-  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  pid=$(recorded_pid "$1") || return 1
+  is_running "$pid" "$(process_marker "$1")" || return 1
   echo "$pid"
 }
 
-# True if pid is a running `fumidai lab listen`. Checking the command line
-# guards against a recycled pid, and a zombie (nobody may reap it in a
-# container) has an empty one, so it counts as gone.
-is_listener() {
-  local cmdline
-  cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
-  [[ $cmdline == *" lab listen "* ]]
-}
-
-stop_listener() {
-  local pid waited=0
-  pid=$(listener_pid) || return 0
-  is_listener "$pid" || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  while is_listener "$pid" && ((waited < LISTENER_STOP_SECONDS * 10)); do
+# SIGTERM to each named process that runs, then SIGKILL to whichever has not
+# exited after STOP_SECONDS. Only pids from the state dir, never by name, and
+# each checked to be what `up` started before it gets a signal; it counts as
+# stopped once fully exited (an exiting process loses its command line first).
+stop_processes() {
+  local name pid waited=0 remaining
+  local -A pids=()
+  for name in "$@"; do
+    pid=$(running_pid "$name") || continue
+    pids[$name]=$pid
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  while ((waited < STOP_SECONDS * 10)); do
+    remaining=0
+    for name in "${!pids[@]}"; do
+      has_exited "${pids[$name]}" || remaining=1
+    done
+    ((remaining)) || return 0
     sleep 0.1
     waited=$((waited + 1))
   done
-  if is_listener "$pid"; then
-    say "listener $pid ignored SIGTERM; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
+  for name in "${!pids[@]}"; do
+    if ! has_exited "${pids[$name]}"; then
+      say "$name ${pids[$name]} ignored SIGTERM; killing it"
+      kill -KILL "${pids[$name]}" 2>/dev/null || true
+    fi
+  done
 }
+
+# start_process NAME NS COMMAND...: runs COMMAND in namespace NS, detached,
+# with NAME.pid and NAME.log in the state dir. setsid: it must outlive this
+# script and not get the Ctrl-C or hangup of whoever ran `up`. Without job
+# control the background child is no group leader, so setsid and `ip netns
+# exec` both exec in place and $! is the command's own pid.
+start_process() {
+  local name=$1 ns=$2
+  shift 2
+  setsid ip netns exec "$ns" "$@" </dev/null >"$STATE_DIR/$name.log" 2>&1 &
+  echo "$!" >"$STATE_DIR/$name.pid"
+}
+
+# True once pid is gone or a zombie whose threads have all ended (a thread
+# group leader that exits early is a zombie while the others run). Zombies
+# count as gone: bash reaps its background child only when it gets around to
+# it, and nobody may reap the orphans of a killed `up` in a container.
+has_exited() {
+  local stat tasks
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 0
+  [[ ${stat##*) } == [ZX]* ]] || return 1
+  tasks=(/proc/"$1"/task/*)
+  ((${#tasks[@]} <= 1))
+}
+
+# Fails if any named process has exited, quoting the end of its log.
+require_alive() {
+  local name
+  for name in "$@"; do
+    read_pid "$name" || die "$name has no pid file"
+    ! has_exited "$PID" || die "$name exited: $(tail -n 3 "$STATE_DIR/$name.log" 2>/dev/null | paste -sd' ')"
+  done
+}
+
+# --- down ----------------------------------------------------------------------
 
 delete_ns() {
   local pids
@@ -136,13 +267,16 @@ remove_state_dir() {
   for file in "${STATE_FILES[@]}"; do
     rm -f -- "${STATE_DIR:?}/$file"
   done
+  for file in "${STATE_DIRS[@]}"; do
+    [[ ! -d $STATE_DIR/$file ]] || rmdir -- "${STATE_DIR:?}/$file" || true
+  done
   rmdir -- "$STATE_DIR" || say "warning: $STATE_DIR holds files the lab did not write; left in place"
 }
 
 cmd_down() {
   local failed=0 ns
-  stop_listener
-  for ns in "$SCAN_NS" "$INET_NS"; do
+  stop_processes "${PROCESSES[@]}"
+  for ns in "$SCAN_NS" "$SVC_NS" "$INET_NS"; do
     delete_ns "$ns" || {
       say "cannot delete namespace $ns"
       failed=1
@@ -166,7 +300,7 @@ rollback() {
   ((UP_COMPLETE == 0)) || return 0
   set +e
   say "failed; removing what this run created"
-  stop_listener
+  ((CREATED_STATE_DIR == 0)) || stop_processes "${PROCESSES[@]}"
   for ns in "${CREATED_NAMESPACES[@]}"; do
     delete_ns "$ns"
   done
@@ -188,28 +322,189 @@ disable_ipv6() {
   ns_sysctl "$1" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 }
 
-# True once pid is gone or a zombie: bash reaps its background child only
-# when it gets around to it.
-has_exited() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
-  [[ ${stat##*) } == Z* ]]
+# The local addresses (ip:port) listening in NS, TCP and UDP (udp: prefix).
+listening() {
+  ip netns exec "$1" ss -H -l -n -t -u | awk '{ print ($1 == "udp" ? "udp:" : "") $5 }'
 }
 
-wait_for_listener() {
-  local pid=$1 tries=0 port listening missing
-  while ((tries < LISTENER_READY_SECONDS * 10)); do
-    ! has_exited "$pid" || die "listener exited: $(tail -n 1 "$STATE_DIR/listener.log" 2>/dev/null)"
-    listening=$(ip netns exec "$INET_NS" ss -H -l -t -n | awk '{ print $4 }')
-    missing=0
-    for port in ${PORTS//,/ }; do
-      grep -qx "0.0.0.0:$port" <<<"$listening" || missing=1
-    done
-    ((missing == 0)) && return 0
+# wait_for_listening NS SECONDS ENDPOINT...: until every ENDPOINT (ip:port,
+# or udp:ip:port) listens in NS; the processes in WAIT_FOR must stay alive.
+WAIT_FOR=()
+wait_for_listening() {
+  local ns=$1 seconds=$2 tries=0 missing
+  shift 2
+  while ((tries < seconds * 10)); do
+    require_alive "${WAIT_FOR[@]}"
+    missing=$(printf '%s\n' "$@" | grep -vxF -f <(listening "$ns") || true)
+    [[ -n $missing ]] || return 0
     sleep 0.1
     tries=$((tries + 1))
   done
-  die "listener not listening on all of $PORTS after ${LISTENER_READY_SECONDS}s"
+  die "not listening in $ns after ${seconds}s: $(paste -sd' ' <<<"$missing")"
+}
+
+setup_services_network() {
+  # Never from the root namespace: created in the services namespace, the
+  # peer born directly in the inet namespace.
+  ip netns exec "$SVC_NS" ip link add "$SVC_IF" type veth peer name "$INET_SVC_IF" netns "$INET_NS"
+  ip -n "$SVC_NS" addr add "$SVC_LINK_IP/$LINK_PREFIX_LENGTH" dev "$SVC_IF"
+  ip -n "$SVC_NS" link set "$SVC_IF" up
+  ip -n "$SVC_NS" route add "$SCAN_NET" via "$INET_SVC_IP" dev "$SVC_IF"
+  ip -n "$INET_NS" addr add "$INET_SVC_IP/$LINK_PREFIX_LENGTH" dev "$INET_SVC_IF"
+  ip -n "$INET_NS" link set "$INET_SVC_IF" up
+  ip -n "$INET_NS" route add "$SVC_PREFIX" via "$SVC_LINK_IP" dev "$INET_SVC_IF"
+  # rp_filter off on every hop, as in the inet namespace; the services
+  # namespace is an end, never a router.
+  ns_sysctl "$INET_NS" "net.ipv4.conf.$INET_SVC_IF.rp_filter=0"
+  ns_sysctl "$SVC_NS" net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+    "net.ipv4.conf.$SVC_IF.rp_filter=0" net.ipv4.ip_forward=0
+  # The inet namespace routes between the scanner and the services, and
+  # nothing else: the drop policy is in place before forwarding is on.
+  cat >"$STATE_DIR/svc.nft" <<EOF
+# Written by 'fumidai lab up': the inet namespace forwards only between the
+# scanner's link and the services' link, and only to and from $SVC_PREFIX.
+table ip fumidai_svc {
+  chain forward {
+    type filter hook forward priority filter; policy drop;
+    iifname "$INET_IF" oifname "$INET_SVC_IF" ip daddr $SVC_PREFIX accept
+    iifname "$INET_SVC_IF" oifname "$INET_IF" ip saddr $SVC_PREFIX accept
+  }
+}
+EOF
+  ip netns exec "$INET_NS" nft -f "$STATE_DIR/svc.nft"
+  ns_sysctl "$INET_NS" net.ipv4.ip_forward=1
+}
+
+# render TEMPLATE OUT ADDRESS: a config from lab/services/TEMPLATE.
+render() {
+  local text
+  text=$(<"$SERVICES_DIR/$1")
+  # Quoted replacements: bash 5.2 would otherwise expand & in them.
+  text=${text//@ADDRESS@/"$3"}
+  text=${text//@STATE_DIR@/"$STATE_DIR"}
+  printf '%s\n' "$text" >"$STATE_DIR/$2"
+}
+
+# services.csv: the daemons' rows, then the device emulator's, each checked:
+# its address must be a host of SVC_PREFIX that no daemon uses.
+write_services_truth() {
+  "$FUMIDAI_BIN" lab devices --config "$DEVICES_CONFIG" --print-services >"$STATE_DIR/devices.csv" ||
+    die "'fumidai lab devices --print-services' failed"
+  {
+    echo "ip,port,protocol,tls,service,expected_status"
+    echo "$HTTP_IP,80,http,false,lighttpd,success"
+    echo "$SSH_IP,22,ssh,false,openssh,success"
+    echo "$FTP_IP,21,ftp,false,vsftpd,success"
+    echo "$TELNET_IP,23,telnet,false,busybox-telnetd,success"
+    awk -F, -v net="$SVC_NET" -v max="$MAX_DEVICE_ROWS" \
+      -v taken="$HTTP_HOST $SSH_HOST $FTP_HOST $TELNET_HOST $DNS_HOST" '
+      BEGIN { n = split(taken, t, " "); for (i = 1; i <= n; i++) used[t[i]] = 1 }
+      function bad(why) { print "devices row " NR " (" $0 "): " why > "/dev/stderr"; failed = 1; exit 1 }
+      NR > max { bad("more than " max " rows") }
+      {
+        if (NF != 6) bad("expected 6 fields")
+        host = $1
+        if (substr(host, 1, length(net) + 1) != net ".") bad("address outside the services prefix")
+        host = substr(host, length(net) + 2)
+        if (host !~ /^[0-9]+$/ || host + 0 < 1 || host + 0 > 254) bad("bad host number")
+        if ((host + 0) in used) bad("address taken by a lab daemon")
+        if ($2 !~ /^[0-9]+$/ || $2 + 0 < 1 || $2 + 0 > 65535) bad("bad port")
+        if ($4 != "true" && $4 != "false") bad("tls must be true or false")
+        if ($3 !~ /^[!-~]+$/ || $5 !~ /^[!-~]+$/ || $6 !~ /^[!-~]+$/) bad("empty field or one with spaces")
+        print
+      }
+      END { exit failed }' "$STATE_DIR/devices.csv"
+  } >"$STATE_DIR/services.csv" || die "bad output from 'fumidai lab devices --print-services'"
+}
+
+# ptr.csv (ip,name) and dnsmasq's hosts file: every service address
+# (svc-SERVICE.lab.test, -HOST appended when the name is taken), the DNS server
+# itself, and every live host of the plan (host-A-B-C-D.dyn.lab.test).
+write_ptr_truth() {
+  {
+    echo "$DNS_IP -"
+    awk -F, 'NR > 1 && !($1 in seen) { seen[$1] = 1; print $1, $5 }' "$STATE_DIR/services.csv"
+  } | awk -v net="$SVC_NET" '
+    {
+      # A DNS label holds 63 bytes.
+      name = substr("svc-" tolower($2), 1, 50)
+      if ($2 == "-") name = "ns"
+      gsub(/[^a-z0-9-]/, "-", name)
+      if (name in taken) name = name "-" substr($1, length(net) + 2)
+      taken[name] = 1
+      print $1 "," name ".lab.test"
+    }' >"$STATE_DIR/ptr.tmp"
+  awk -F, 'NR > 1 && !($1 in seen) { seen[$1] = 1; name = $1; gsub(/\./, "-", name); print $1 ",host-" name ".dyn.lab.test" }' \
+    "$STATE_DIR/ground-truth.csv" >>"$STATE_DIR/ptr.tmp"
+  {
+    echo "ip,name"
+    sort -t. -k1,1n -k2,2n -k3,3n -k4,4n "$STATE_DIR/ptr.tmp"
+  } >"$STATE_DIR/ptr.csv"
+  rm -f -- "$STATE_DIR/ptr.tmp"
+  awk -F, 'NR > 1 { print $1, $2 }' "$STATE_DIR/ptr.csv" >"$STATE_DIR/dns-hosts"
+}
+
+start_services() {
+  local endpoints=() ip port type pid keygen_pids=()
+  write_services_truth
+  write_ptr_truth
+
+  # One /32 on lo per address: the daemons bind their own address, and
+  # nothing else of the prefix answers.
+  {
+    echo "addr add $DNS_IP/32 dev lo"
+    awk -F, 'NR > 1 && !($1 in seen) { seen[$1] = 1; print "addr add " $1 "/32 dev lo" }' "$STATE_DIR/services.csv"
+  } | ip -n "$SVC_NS" -batch -
+
+  # The web root lives with the config, in the state dir.
+  mkdir -m 755 -- "$STATE_DIR/www"
+  install -m 644 -- "$SERVICES_DIR/www/index.html" "$SERVICES_DIR/www/favicon.ico" "$STATE_DIR/www/"
+  render lighttpd.conf.in lighttpd.conf "$HTTP_IP"
+  render sshd_config.in sshd_config "$SSH_IP"
+  render vsftpd.conf.in vsftpd.conf "$FTP_IP"
+  : >"$STATE_DIR/vsftpd.userlist"
+  mkdir -m 755 -- "$STATE_DIR/vsftpd-empty"
+  install -m 700 -- "$SERVICES_DIR/telnet-login.sh" "$STATE_DIR/telnet-login"
+  # Fresh host keys per lab, generated side by side; no RSA key, whose
+  # generation alone can take a second.
+  for type in ed25519 ecdsa; do
+    ssh-keygen -q -t "$type" -N '' -C "fumidai-lab-$NAME_PREFIX" -f "$STATE_DIR/ssh_host_${type}_key" &
+    keygen_pids+=($!)
+  done
+  for pid in "${keygen_pids[@]}"; do
+    wait "$pid" || die "ssh-keygen failed"
+  done
+  # sshd needs its privilege separation directory; it is the standard
+  # (normally boot-time) one, shared with any sshd of the machine, so `down`
+  # leaves it.
+  mkdir -p /run/sshd
+
+  start_process dnsmasq "$SVC_NS" dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
+    --addn-hosts="$STATE_DIR/dns-hosts" --listen-address="$DNS_IP" --bind-interfaces --port=53 \
+    --pid-file="$STATE_DIR/dnsmasq-own.pid" --log-facility=- --local=/lab.test/ --local=/in-addr.arpa/
+  start_process lighttpd "$SVC_NS" lighttpd -D -f "$STATE_DIR/lighttpd.conf"
+  start_process sshd "$SVC_NS" /usr/sbin/sshd -D -e -f "$STATE_DIR/sshd_config"
+  start_process vsftpd "$SVC_NS" vsftpd "$STATE_DIR/vsftpd.conf"
+  # busybox telnetd records each session in utmp and wtmp. In the mount
+  # namespace `ip netns exec` gives it (a slave of the root one, so nothing
+  # propagates back), those are bind-mounted state dir files, so the lab
+  # leaves nothing in the machine's login records.
+  : >"$STATE_DIR/telnetd-utmp"
+  : >"$STATE_DIR/telnetd-wtmp"
+  # shellcheck disable=SC2016 # the script is for the inner bash
+  start_process telnetd "$SVC_NS" bash -c '
+    for file in /run/utmp /var/log/wtmp; do
+      [[ ! -e $file ]] || mount --bind "${0}telnetd-${file##*/}" "$file" || exit 1
+    done
+    exec busybox telnetd -F -K -b "$1:23" -f /dev/null -l "${0}telnet-login"' "$STATE_DIR/" "$TELNET_IP"
+  start_process devices "$SVC_NS" "$FUMIDAI_BIN" lab devices --config "$DEVICES_CONFIG"
+
+  endpoints=("$DNS_IP:53" "udp:$DNS_IP:53")
+  while IFS=, read -r ip port _; do
+    endpoints+=("$ip:$port")
+  done < <(tail -n +2 "$STATE_DIR/services.csv")
+  WAIT_FOR=("${SERVICE_PROCESSES[@]}")
+  wait_for_listening "$SVC_NS" "$SERVICES_READY_SECONDS" "${endpoints[@]}"
 }
 
 # KEY=VALUE, quoted only if the value needs it, so the file also reads well
@@ -223,7 +518,7 @@ env_line() {
 }
 
 write_lab_env() {
-  local live=$1 open=$2 pid=$3 gateway_mac key
+  local live=$1 open=$2 pid=$3 gateway_mac key service_ports
   gateway_mac=$(ip -n "$INET_NS" -o link show dev "$INET_IF" |
     awk '{ for (i = 1; i < NF; i++) if ($i == "link/ether") print $(i + 1) }')
   {
@@ -240,16 +535,32 @@ write_lab_env() {
     env_line GROUND_TRUTH "$STATE_DIR/ground-truth.csv"
     env_line NFT_RULESET "$STATE_DIR/lab.nft"
     env_line LISTENER_PID "$pid"
+    env_line SERVICES "$SERVICES"
+    if [[ $SERVICES == yes ]]; then
+      service_ports=$(awk -F, 'NR > 1 { print $2 }' "$STATE_DIR/services.csv" | sort -nu | paste -sd,)
+      for key in SVC_NS SVC_IF SVC_PREFIX; do
+        env_line "$key" "${!key}"
+      done
+      env_line SERVICES_TRUTH "$STATE_DIR/services.csv"
+      env_line PTR_TRUTH "$STATE_DIR/ptr.csv"
+      env_line DNS_SERVER "$DNS_IP:53"
+      env_line SERVICE_PORTS "$service_ports"
+    fi
   } >"$STATE_DIR/lab.env.tmp"
   mv -- "$STATE_DIR/lab.env.tmp" "$STATE_DIR/lab.env"
 }
 
 cmd_up() {
-  local ns plan_output live open pid
+  local ns plan_output live open pid namespaces=("$SCAN_NS" "$INET_NS") endpoints=() port services_note=
+
   local down_hint="run 'fumidai lab down --name-prefix $NAME_PREFIX' first"
   [[ -n ${FUMIDAI_BIN:-} && -x $FUMIDAI_BIN ]] ||
     die "FUMIDAI_BIN must name the fumidai binary (run this through 'fumidai lab up')"
-  for ns in "$SCAN_NS" "$INET_NS"; do
+  [[ $SERVICES == no ]] || {
+    require_service_tools
+    namespaces+=("$SVC_NS")
+  }
+  for ns in "$SCAN_NS" "$INET_NS" "$SVC_NS"; do
     ! ns_exists "$ns" || die "lab '$NAME_PREFIX' is already up (namespace $ns exists); $down_hint"
   done
   mkdir -p -- "$(dirname -- "$STATE_DIR")"
@@ -268,7 +579,7 @@ cmd_up() {
   open=$(sed -n 's/^OPEN_PORTS=\([0-9]*\)$/\1/p' <<<"$plan_output")
   [[ -n $live && -n $open ]] || die "unexpected output from 'fumidai lab plan': $plan_output"
 
-  for ns in "$SCAN_NS" "$INET_NS"; do
+  for ns in "${namespaces[@]}"; do
     ip netns add "$ns"
     CREATED_NAMESPACES+=("$ns")
     ip -n "$ns" link set lo up
@@ -288,108 +599,185 @@ cmd_up() {
   # Syncookies stay on so a full SYN queue still gets answered; rp_filter is
   # off so scans from any source the scanner namespace picks are not dropped
   # before the ruleset decides. New namespaces inherit IPv4 settings from the
-  # root namespace, so forwarding is switched off explicitly: the inet
-  # namespace is an end, never a router.
+  # root namespace, so forwarding is switched off explicitly: without
+  # services the inet namespace is an end, never a router.
   ns_sysctl "$INET_NS" net.ipv4.tcp_max_syn_backlog=$SYN_BACKLOG net.core.somaxconn=$SYN_BACKLOG \
     net.ipv4.tcp_syncookies=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
     "net.ipv4.conf.$INET_IF.rp_filter=0" net.ipv4.ip_forward=0
   # The kernel of the inet namespace owns every address of the prefix; the
-  # ruleset then decides which of them answer.
+  # ruleset then decides which of them answer. It leaves alone what is not
+  # for the prefix, such as traffic to the services.
   ip -n "$INET_NS" route add local "$PREFIX" dev lo
   ip netns exec "$INET_NS" nft -f "$STATE_DIR/lab.nft"
 
-  # setsid: the listener must outlive this script and not get the Ctrl-C or
-  # hangup of whoever ran `up`. Without job control the background child is
-  # no group leader, so setsid and `ip netns exec` both exec in place and $!
-  # is the listener's own pid.
-  setsid ip netns exec "$INET_NS" "$FUMIDAI_BIN" lab listen --ports "$PORTS" \
-    </dev/null >"$STATE_DIR/listener.log" 2>&1 &
-  pid=$!
-  echo "$pid" >"$STATE_DIR/listener.pid"
-  wait_for_listener "$pid"
+  start_process listener "$INET_NS" "$FUMIDAI_BIN" lab listen --ports "$PORTS"
+  pid=$(recorded_pid listener)
+  [[ $SERVICES == no ]] || {
+    setup_services_network
+    start_services
+  }
+  for port in ${PORTS//,/ }; do
+    endpoints+=("0.0.0.0:$port")
+  done
+  WAIT_FOR=(listener)
+  wait_for_listening "$INET_NS" "$LISTENER_READY_SECONDS" "${endpoints[@]}"
 
   write_lab_env "$live" "$open" "$pid"
   cmd_check >/dev/null || die "the new lab failed its isolation check"
   UP_COMPLETE=1
+  [[ $SERVICES == no ]] ||
+    services_note=", $(($(wc -l <"$STATE_DIR/services.csv") - 1)) services in $SVC_PREFIX ($SVC_NS)"
   echo "lab '$NAME_PREFIX' up: $SCAN_NS ($SCANNER_IP) reaches $PREFIX via $INET_NS ($GATEWAY_IP)," \
-    "$live live hosts, $open open ports; environment in $STATE_DIR/lab.env"
+    "$live live hosts, $open open ports$services_note; environment in $STATE_DIR/lab.env"
 }
 
 # --- check -------------------------------------------------------------------
 
 PROBLEMS=()
+# Per namespace, read once per check: `ip -o -d link show` and all routes.
+declare -A NS_LINKS=() NS_ROUTES=()
+
+load_namespace() {
+  NS_LINKS[$1]=$(ip -n "$1" -o -d link show 2>/dev/null || true)
+  NS_ROUTES[$1]=$({
+    ip -n "$1" -4 -o route show table all 2>/dev/null || true
+    ip -n "$1" -6 -o route show table all 2>/dev/null || true
+  })
+}
+
+# Sets LINK_LINE to the line of link $2 in namespace $1 and LINK_INDEX to
+# its ifindex; fails if there is no such link.
+LINK_LINE='' LINK_INDEX=''
+find_link() {
+  local line
+  while IFS= read -r line; do
+    if [[ $line =~ ^([0-9]+):\ ([^@:]+)[@:] && ${BASH_REMATCH[2]} == "$2" ]]; then
+      LINK_LINE=$line LINK_INDEX=${BASH_REMATCH[1]}
+      return 0
+    fi
+  done <<<"${NS_LINKS[$1]}"
+  return 1
+}
+
+# The links of namespace $1 must be exactly those named in $2.
+check_links() {
+  local ns=$1 expected=$2 line links=() name
+  while IFS= read -r line; do
+    [[ $line =~ ^[0-9]+:\ ([^@:]+)[@:] ]] && links+=("${BASH_REMATCH[1]}")
+  done <<<"${NS_LINKS[$ns]}"
+  for name in $expected; do
+    [[ " ${links[*]} " == *" $name "* ]] || PROBLEMS+=("$ns has no link $name")
+  done
+  for name in "${links[@]}"; do
+    [[ " $expected " == *" $name "* ]] || PROBLEMS+=("$ns has link $name; expected exactly [$expected]")
+  done
+}
 
 # The veth end `if` in `ns` must have its peer `peer_if` in `peer_ns`, and
 # the ifindexes on both sides must agree.
 check_peer() {
-  local ns=$1 if=$2 peer_ns=$3 peer_if=$4 line peer_line peer_index own_index
-  line=$(ip -n "$ns" -o -d link show dev "$if" 2>/dev/null) || {
-    PROBLEMS+=("$ns has no link $if")
-    return
-  }
-  peer_line=$(ip -n "$peer_ns" -o -d link show dev "$peer_if" 2>/dev/null) || {
-    PROBLEMS+=("$peer_ns has no link $peer_if")
-    return
-  }
+  local ns=$1 if=$2 peer_ns=$3 peer_if=$4 line peer_index own_index
+  find_link "$ns" "$if" || return 0 # check_links reports it
+  line=$LINK_LINE
+  find_link "$peer_ns" "$peer_if" || return 0
+  own_index=$LINK_INDEX
   [[ $line == *" veth "* ]] || PROBLEMS+=("$if in $ns is not a veth")
   [[ $line == *" link-netns $peer_ns "* ]] || PROBLEMS+=("the peer of $if in $ns is not in namespace $peer_ns")
-  peer_index=$(sed -n 's/^[0-9]*: [^@:]*@if\([0-9]*\):.*/\1/p' <<<"$line")
-  own_index=$(sed -n 's/^\([0-9]*\): .*/\1/p' <<<"$peer_line")
+  peer_index=
+  [[ $line =~ ^[0-9]+:\ [^@:]+@if([0-9]+): ]] && peer_index=${BASH_REMATCH[1]}
   [[ -n $peer_index && $peer_index == "$own_index" ]] ||
     PROBLEMS+=("the peer of $if in $ns is ifindex ${peer_index:-?}," \
       "but $peer_if in $peer_ns is ifindex ${own_index:-?}")
 }
 
-# Every route in every table of `ns` must leave through lo or `if`; routes
-# without a device are only acceptable if they discard.
+# Every route in every table of `ns` must leave through lo or one of the
+# links named in `allowed` (space-separated), and none may be a default
+# route unless `default_ok` says how it must start; routes without a device
+# are only acceptable if they discard.
 check_routes() {
-  local ns=$1 if=$2 family
-  for family in -4 -6; do
-    while IFS= read -r problem; do
-      [[ -z $problem ]] || PROBLEMS+=("$ns: $problem")
-    done < <({ ip -n "$ns" "$family" -o route show table all 2>/dev/null || true; } | awk -v allowed="$if" '
-      {
-        devices = 0
-        for (i = 1; i < NF; i++) if ($i == "dev") {
-          devices++
-          if ($(i + 1) != "lo" && $(i + 1) != allowed) print "route \"" $0 "\" uses " $(i + 1)
-        }
-        if (devices == 0 && $1 !~ /^(unreachable|blackhole|prohibit|throw)$/) {
-          print "route \"" $0 "\" names no device"
-        }
-      }')
-  done
+  local ns=$1 allowed=$2 default_ok=${3:-} route words i devices
+  while IFS= read -r route; do
+    [[ -n $route ]] || continue
+    read -r -a words <<<"$route"
+    devices=0
+    for ((i = 0; i + 1 < ${#words[@]}; i++)); do
+      [[ ${words[i]} == dev ]] || continue
+      devices=$((devices + 1))
+      [[ " lo $allowed " == *" ${words[i + 1]} "* ]] || PROBLEMS+=("$ns: route \"$route\" uses ${words[i + 1]}")
+    done
+    ((devices > 0)) || [[ ${words[0]} =~ ^(unreachable|blackhole|prohibit|throw)$ ]] ||
+      PROBLEMS+=("$ns: route \"$route\" names no device")
+    if [[ ${words[0]} =~ ^(default|0\.0\.0\.0/0|::/0)$ ]] ||
+      [[ ${words[0]} =~ ^(unicast|local|broadcast|multicast|unreachable|blackhole|prohibit|throw)$ &&
+        ${words[1]:-} =~ ^(default|0\.0\.0\.0/0|::/0)$ ]]; then
+      [[ -n $default_ok && $route == "$default_ok"* ]] || PROBLEMS+=("$ns has a default route: $route")
+    fi
+  done <<<"${NS_ROUTES[$ns]}"
+}
+
+ip_forward() { ip netns exec "$1" sysctl -n net.ipv4.ip_forward; }
+
+# With services the inet namespace forwards, but only through a chain that
+# drops by default and accepts nothing but fd-inet0 <-> fd-inet1. (The links
+# it could forward between are all checked to lead into the lab anyway.)
+check_forward_chain() {
+  local chain line rule
+  chain=$(ip netns exec "$INET_NS" nft list chain ip fumidai_svc forward 2>/dev/null) || {
+    PROBLEMS+=("$INET_NS forwards IPv4 without the fumidai_svc forward chain")
+    return
+  }
+  [[ $chain == *"hook forward priority filter; policy drop;"* ]] ||
+    PROBLEMS+=("$INET_NS: the fumidai_svc forward chain does not drop by default")
+  while IFS= read -r line; do
+    # Rules are the lines indented twice, after the chain's type line.
+    [[ $line =~ ^$'\t\t'([a-z].*)$ ]] || continue
+    rule=${BASH_REMATCH[1]}
+    [[ $rule == "type "* ]] && continue
+    [[ $rule =~ ^iifname\ \"($INET_IF|$INET_SVC_IF)\"\ oifname\ \"($INET_IF|$INET_SVC_IF)\"\ .*accept$ &&
+      ${BASH_REMATCH[1]} != "${BASH_REMATCH[2]}" ]] || PROBLEMS+=("$INET_NS: unexpected forward rule: $rule")
+  done <<<"$chain"
 }
 
 cmd_check() {
-  local ns links default_route
+  local ns namespaces links services=0
   PROBLEMS=()
+  NS_LINKS=() NS_ROUTES=()
+  namespaces=$(ip netns list | awk '{ print $1 }')
   for ns in "$SCAN_NS" "$INET_NS"; do
-    ns_exists "$ns" || PROBLEMS+=("namespace $ns does not exist")
+    grep -qxF -- "$ns" <<<"$namespaces" || PROBLEMS+=("namespace $ns does not exist")
   done
+  ! grep -qxF -- "$SVC_NS" <<<"$namespaces" || services=1
   if ((${#PROBLEMS[@]} == 0)); then
-    links=$(link_names "$SCAN_NS" | paste -sd' ')
-    [[ $links == "$SCAN_IF lo" ]] || PROBLEMS+=("$SCAN_NS has links [$links], expected exactly lo and $SCAN_IF")
-    links=$(link_names "$INET_NS" | paste -sd' ')
-    [[ $links == "$INET_IF lo" ]] || PROBLEMS+=("$INET_NS has links [$links], expected exactly lo and $INET_IF")
+    load_namespace "$SCAN_NS"
+    load_namespace "$INET_NS"
+    ((services == 0)) || load_namespace "$SVC_NS"
+    check_links "$SCAN_NS" "lo $SCAN_IF"
     check_peer "$SCAN_NS" "$SCAN_IF" "$INET_NS" "$INET_IF"
     check_peer "$INET_NS" "$INET_IF" "$SCAN_NS" "$SCAN_IF"
-    check_routes "$SCAN_NS" "$SCAN_IF"
-    check_routes "$INET_NS" "$INET_IF"
-    default_route=$(ip -n "$SCAN_NS" -4 route show default)
-    [[ $default_route == "default via $GATEWAY_IP dev $SCAN_IF"* ]] ||
-      PROBLEMS+=("$SCAN_NS default route is '$default_route', expected via $GATEWAY_IP dev $SCAN_IF")
-    default_route=$({
-      ip -n "$INET_NS" -4 route show table all
-      ip -n "$INET_NS" -6 route show table all 2>/dev/null || true
-    } | awk '$1 == "default" || $1 == "0.0.0.0/0" || $1 == "::/0"')
-    [[ -z $default_route ]] || PROBLEMS+=("$INET_NS has a default route: $default_route")
-    [[ $(ip netns exec "$INET_NS" sysctl -n net.ipv4.ip_forward) == 0 ]] || PROBLEMS+=("$INET_NS forwards IPv4")
+    # The scanner namespace's default route is its way into the lab.
+    check_routes "$SCAN_NS" "$SCAN_IF" "default via $GATEWAY_IP dev $SCAN_IF"
+    [[ $'\n'${NS_ROUTES[$SCAN_NS]} == *$'\n'"default via $GATEWAY_IP dev $SCAN_IF"* ]] ||
+      PROBLEMS+=("$SCAN_NS has no default route via $GATEWAY_IP dev $SCAN_IF")
+    if ((services)); then
+      check_links "$INET_NS" "lo $INET_IF $INET_SVC_IF"
+      check_routes "$INET_NS" "$INET_IF $INET_SVC_IF"
+      check_links "$SVC_NS" "lo $SVC_IF"
+      check_peer "$SVC_NS" "$SVC_IF" "$INET_NS" "$INET_SVC_IF"
+      check_peer "$INET_NS" "$INET_SVC_IF" "$SVC_NS" "$SVC_IF"
+      check_routes "$SVC_NS" "$SVC_IF"
+      [[ $(ip_forward "$SVC_NS") == 0 ]] || PROBLEMS+=("$SVC_NS forwards IPv4")
+      [[ $(ip_forward "$INET_NS") == 0 ]] || check_forward_chain
+    else
+      check_links "$INET_NS" "lo $INET_IF"
+      check_routes "$INET_NS" "$INET_IF"
+      [[ $(ip_forward "$INET_NS") == 0 ]] || PROBLEMS+=("$INET_NS forwards IPv4")
+    fi
   fi
   # The root namespace must never hold a lab interface.
-  links=$(ip -o link show | awk -F': ' -v a="$SCAN_IF" -v b="$INET_IF" '
+  links=$(ip -o link show | awk -F': ' -v names="$SCAN_IF $INET_IF $INET_SVC_IF $SVC_IF" '
+    BEGIN { n = split(names, a, " "); for (i = 1; i <= n; i++) lab[a[i]] = 1 }
     { sub(/@.*/, "", $2) }
-    $2 == a || $2 == b { printf "%s ", $2 }')
+    $2 in lab { printf "%s ", $2 }')
   [[ -z $links ]] || PROBLEMS+=("the root namespace has lab link(s): $links")
 
   if ((${#PROBLEMS[@]} > 0)); then
@@ -399,7 +787,11 @@ cmd_check() {
     done
     return 1
   fi
-  echo "lab isolated: $SCAN_NS reaches only $INET_NS"
+  if ((services)); then
+    echo "lab isolated: $SCAN_NS reaches only $INET_NS and, through it, $SVC_NS"
+  else
+    echo "lab isolated: $SCAN_NS reaches only $INET_NS"
+  fi
 }
 
 # --- status ------------------------------------------------------------------
@@ -419,14 +811,40 @@ lab_value() {
   bash -c 'source "$1" && printf "%s" "${!2:-}"' lab_value "$STATE_DIR/lab.env" "$1"
 }
 
+# {"NAME": {"pid": N, "alive": B}, ...} for the processes given.
+process_status() {
+  local name separator=
+  printf '{'
+  for name in "$@"; do
+    printf '%s"%s": {"pid": %s, "alive": %s}' "$separator" "$name" "$(json_number "$(recorded_pid "$name")")" \
+      "$(json_bool running_pid "$name")"
+    separator=', '
+  done
+  printf '}'
+}
+
+all_running() {
+  local name
+  for name in "$@"; do
+    running_pid "$name" >/dev/null || return 1
+  done
+}
+
 cmd_status() {
-  local scan_up inet_up pid alive isolated up=true
+  local scan_up inet_up svc_up pid alive isolated services up=true daemons='{}'
   scan_up=$(json_bool ns_exists "$SCAN_NS")
   inet_up=$(json_bool ns_exists "$INET_NS")
-  pid=$(listener_pid || true)
+  svc_up=$(json_bool ns_exists "$SVC_NS")
+  pid=$(recorded_pid listener || true)
   alive=false
-  [[ -n $pid ]] && is_listener "$pid" && alive=true
+  [[ -n $pid ]] && is_running "$pid" "$(process_marker listener)" && alive=true
   isolated=$(json_bool cmd_check)
+  services=$(lab_value SERVICES || true)
+  [[ -n $services ]] || services=$([[ $svc_up == true ]] && echo yes || echo no)
+  if [[ $services == yes ]]; then
+    daemons=$(process_status "${SERVICE_PROCESSES[@]}")
+    [[ $svc_up == true ]] && all_running "${SERVICE_PROCESSES[@]}" || up=false
+  fi
   [[ $scan_up == true && $inet_up == true && $alive == true && -r $STATE_DIR/lab.env ]] || up=false
   printf '{"name_prefix": %s, "up": %s, ' "$(json_string "$NAME_PREFIX")" "$up"
   printf '"scan_ns": %s, "scan_ns_present": %s, "inet_ns": %s, "inet_ns_present": %s, ' \
@@ -434,9 +852,12 @@ cmd_status() {
   printf '"listener_pid": %s, "listener_alive": %s, "prefix": %s, "seed": %s, "ports": %s, ' \
     "$(json_number "$pid")" "$alive" "$(json_string "$(lab_value PREFIX)")" "$(json_number "$(lab_value SEED)")" \
     "$(json_string "$(lab_value PORTS)")"
-  printf '"live_hosts": %s, "open_ports": %s, "isolated": %s, "state_dir": %s}\n' \
-    "$(json_number "$(lab_value LIVE_HOSTS)")" "$(json_number "$(lab_value OPEN_PORTS)")" "$isolated" \
-    "$(json_string "$STATE_DIR")"
+  printf '"live_hosts": %s, "open_ports": %s, ' \
+    "$(json_number "$(lab_value LIVE_HOSTS)")" "$(json_number "$(lab_value OPEN_PORTS)")"
+  printf '"services": %s, "svc_ns": %s, "svc_ns_present": %s, "svc_prefix": %s, "daemons": %s, ' \
+    "$([[ $services == yes ]] && echo true || echo false)" "$(json_string "$SVC_NS")" "$svc_up" \
+    "$(json_string "$(lab_value SVC_PREFIX)")" "$daemons"
+  printf '"isolated": %s, "state_dir": %s}\n' "$isolated" "$(json_string "$STATE_DIR")"
   [[ $up == true ]] || exit 3
 }
 

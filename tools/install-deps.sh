@@ -8,11 +8,25 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev libfmt-dev libcli11-dev
+  libssl-dev libc-ares-dev
   # tests: GoogleTest, clang for libFuzzer and the sanitizers, the lab's plumbing
   libgtest-dev clang libclang-rt-14-dev iproute2 nftables tcpdump util-linux procps
+  # the lab's real services (stage 2) and the record schema check; busybox-static, as Debian's plain
+  # busybox has no telnetd
+  lighttpd openssh-server vsftpd busybox-static dnsmasq-base openssl python3 python3-jsonschema
   # benchmark peers
-  zmap masscan
+  zmap masscan wrk time
 )
 export DEBIAN_FRONTEND=noninteractive
+# lighttpd, sshd and vsftpd run only inside the lab's namespaces. Installing
+# them must not start them in the root namespace, so services stay down
+# (policy-rc.d exit 101) for the duration, unless the machine already has a
+# policy of its own.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy"
+  chmod 755 "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null

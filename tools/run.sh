@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: install packages, build, bring up the
-# lab (a closed network of namespaces answering for 198.18.0.0/16), SYN-scan it
+# lab (a closed network of namespaces answering for 198.18.0.0/16, plus real
+# services on 198.19.0.0/24), SYN-scan it, then scan --grab the services
 # from the lab's scanner namespace, and print what was found.
 # Usage (root): tools/run.sh     Environment: FUMIDAI_KEEP_LAB=1 leaves the lab up.
 set -euo pipefail
@@ -31,3 +32,26 @@ found=$(sed -E 's/.*"ip":"([^"]+)","port":([0-9]+).*/\1:\2/' "$out" | sort -u)
 truth=$(awk -F, '$3 == "open" { print $1 ":" $2 }' "$GROUND_TRUTH" | sort)
 echo "== against the lab's ground truth: $(comm -12 <(echo "$truth") <(echo "$found") | wc -l) of $(wc -l <<<"$truth") open ports found," \
   "$(comm -13 <(echo "$truth") <(echo "$found") | wc -l) false positives"
+
+# Stage 2: scan the lab's services /24 and grab every open port in the same
+# process (scan --grab), with PTR names from the lab's dnsmasq.
+grabbed=state/grab.jsonl
+echo "== fumidai scan --grab ${SVC_PREFIX} -p ${SERVICE_PORTS//\\/} (inside $SCAN_NS)"
+ip netns exec "$SCAN_NS" "$fumidai" scan --grab -p "${SERVICE_PORTS//\\/}" -r 10000 -c 1 -b lab/lab-blocklist.conf \
+  --resolvers "$DNS_SERVER" --read-timeout 3 --timeout 8 -q -o "$grabbed" "$SVC_PREFIX"
+echo "== service records ($(wc -l <"$grabbed") in $grabbed), one line each:"
+python3 - "$grabbed" "$SERVICES_TRUTH" <<'PY'
+import csv, json, sys
+truth = {(r["ip"], int(r["port"])): r for r in csv.DictReader(open(sys.argv[2]))}
+agree = 0
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    d = r["data"]
+    what = d.get("title") or d.get("www_authenticate_realm") or d.get("banner") or d.get("server") or r.get("error", "")
+    cert = d.get("tls", {}).get("certificate", {}).get("subject", "")
+    print(f'  {r["ip"]:>12}:{r["port"]:<5} {r["protocol"]:<7} {r["status"]:<16} {str(r["ptr"]):<40} '
+          f'{what.strip()[:50]!r} {cert[:40]}')
+    t = truth.get((r["ip"], r["port"]))
+    agree += t is not None and t["expected_status"] == r["status"] and t["protocol"] == r["protocol"]
+print(f"== against the services ground truth: {agree} of {len(truth)} services as expected")
+PY

@@ -22,7 +22,8 @@ trap '"$FUMIDAI" lab down --name-prefix "$LAB_NAME" >/dev/null 2>&1 || true' EXI
 # A crashed earlier run may have left this test's lab behind.
 "$FUMIDAI" lab down --name-prefix "$LAB_NAME" >/dev/null
 
-"$FUMIDAI" lab up --name-prefix "$LAB_NAME" --prefix "$LAB_PREFIX" --seed "$LAB_SEED" >/dev/null || fail "lab up failed"
+"$FUMIDAI" lab up --name-prefix "$LAB_NAME" --prefix "$LAB_PREFIX" --seed "$LAB_SEED" --services no >/dev/null ||
+  fail "lab up failed"
 # shellcheck source=/dev/null
 source "$LAB_ENV"
 [[ $PREFIX == "$LAB_PREFIX" && $SEED == "$LAB_SEED" ]] || fail "lab.env has PREFIX=$PREFIX SEED=$SEED"

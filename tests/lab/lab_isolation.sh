@@ -33,7 +33,7 @@ rc=0
 ((rc == 2)) || fail "up with a /8 prefix exited $rc, expected 2"
 if ns_exists "$SCAN_NS" || ns_exists "$INET_NS"; then fail "a rejected up left a namespace behind"; fi
 
-"$FUMIDAI" lab up --name-prefix "$NAME" --prefix "$PREFIX" >/dev/null || fail "lab up failed"
+"$FUMIDAI" lab up --name-prefix "$NAME" --prefix "$PREFIX" --services no >/dev/null || fail "lab up failed"
 out=$("$FUMIDAI" lab check --name-prefix "$NAME") || fail "check failed on a fresh lab"
 [[ $out == "lab isolated"* ]] || fail "check printed '$out'"
 status=$("$FUMIDAI" lab status --name-prefix "$NAME") || fail "status exited non-zero on a running lab: $status"
@@ -45,7 +45,7 @@ is_listener "$listener" || fail "listener $listener is not running"
 
 # A second up of the same lab is refused and leaves the first one intact.
 rc=0
-err=$("$FUMIDAI" lab up --name-prefix "$NAME" --prefix "$PREFIX" 2>&1 >/dev/null) || rc=$?
+err=$("$FUMIDAI" lab up --name-prefix "$NAME" --prefix "$PREFIX" --services no 2>&1 >/dev/null) || rc=$?
 ((rc != 0)) || fail "a second up succeeded"
 [[ $err == *"already up"* ]] || fail "a second up did not say the lab is already up: $err"
 "$FUMIDAI" lab check --name-prefix "$NAME" >/dev/null || fail "a refused second up broke the lab"

@@ -9,7 +9,7 @@ FUMIDAI=${1:?usage: scan_bad_input.sh /path/to/fumidai}
 TEST_NAME=scan_bad_input
 source "$(dirname "$0")/lablib.sh"
 
-lab_start fdt-bad --prefix 198.18.48.0/20 --seed 9
+lab_start fdt-bad --prefix 198.18.48.0/20 --seed 9 --services no
 capture_start "$WORK/syn.pcap" "dst net $PREFIX"
 printf '198.18.48.0/20\n198.18.300.0/24\n' >"$WORK/bad-list"
 printf '\x00\x01garbage' >"$WORK/bad-resume"

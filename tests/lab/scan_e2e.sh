@@ -9,7 +9,7 @@ FUMIDAI=${1:?usage: scan_e2e.sh /path/to/fumidai}
 TEST_NAME=scan_e2e
 source "$(dirname "$0")/lablib.sh"
 
-lab_start fdt-e2e --prefix 198.18.0.0/16 --seed 11
+lab_start fdt-e2e --prefix 198.18.0.0/16 --seed 11 --services no
 printf '# test blocklist\n198.18.7.0/24\n198.18.200.0-198.18.203.255\n' >"$WORK/blocklist"
 capture_start "$WORK/syn.pcap" "dst net 198.18.7.0/24 or dst net 198.18.200.0/22 or dst net 198.18.100.0/24"
 scan -p "$PORTS" -r 100000 -c 2 --report-closed -b "$WORK/blocklist" -o "$WORK/out.jsonl" -m "$WORK/meta.json" \

@@ -10,7 +10,7 @@ FUMIDAI=${1:?usage: scan_resume.sh /path/to/fumidai}
 TEST_NAME=scan_resume
 source "$(dirname "$0")/lablib.sh"
 
-lab_start fdt-resume --prefix 198.18.64.0/18 --seed 5
+lab_start fdt-resume --prefix 198.18.64.0/18 --seed 5 --services no
 port_count=$(tr ',' '\n' <<<"$PORTS" | wc -l)
 probes=$((16384 * port_count))
 checkpoint=$WORK/scan.resume

@@ -10,7 +10,7 @@ FUMIDAI=${1:?usage: scan_shards.sh /path/to/fumidai}
 TEST_NAME=scan_shards
 source "$(dirname "$0")/lablib.sh"
 
-lab_start fdt-shards --prefix 198.18.32.0/20 --seed 3
+lab_start fdt-shards --prefix 198.18.32.0/20 --seed 3 --services no
 port_count=$(tr ',' '\n' <<<"$PORTS" | wc -l)
 probes=$((4096 * port_count))
 capture_start "$WORK/syn.pcap" "dst net $PREFIX"

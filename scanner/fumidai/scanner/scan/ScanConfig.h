@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ struct ScanConfig {
   std::optional<std::string> metadata_path;
   bool report_closed = false;
   bool quiet = false;
+  // Backpressure from whoever consumes the results (scan --grab): senders
+  // wait while it returns true. Called from the sender threads.
+  std::function<bool()> hold_sending;
 };
 
 }  // namespace fumidai::scanner

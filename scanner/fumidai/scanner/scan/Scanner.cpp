@@ -31,6 +31,8 @@ constexpr Nanos kMonitorTick = std::chrono::milliseconds(50);
 constexpr int kReceivePollMs = 20;
 // Debt a sender may catch up after a stall: 10 ms worth, at least one batch.
 constexpr double kMaxDebtSeconds = 0.01;
+// How often a sender held back by the results' consumer looks again.
+constexpr Nanos kHoldPoll = std::chrono::milliseconds(5);
 
 std::uint64_t random_u64() {
   std::uint64_t value = 0;
@@ -87,6 +89,10 @@ void run_sender(const SenderContext& ctx, std::uint32_t thread, PacketSender& se
 
   std::uint64_t step = ctx.checkpoint.next_step(thread);
   while (step < plan.steps() && !ctx.stop.load(std::memory_order_relaxed)) {
+    if (c.hold_sending && c.hold_sending()) {
+      ctx.clock.sleep_until(ctx.clock.now() + kHoldPoll);
+      continue;
+    }
     const std::uint64_t grant = limiter.acquire(std::min<std::uint64_t>(targets_per_batch, plan.steps() - step));
     std::size_t count = 0;
     for (std::uint64_t i = 0; i < grant; ++i) {

@@ -7,21 +7,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "fumidai/core/Trim.h"
+
 namespace fumidai::embedded {
 extern const std::string_view default_blocklist_conf;
 }
 
 namespace fumidai::scanner {
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
-
 Result<IntervalSet> parse_address_list(std::string_view text, std::string_view origin) {
   std::vector<Ipv4Interval> intervals;
   std::size_t line_no = 0;
@@ -31,7 +23,7 @@ Result<IntervalSet> parse_address_list(std::string_view text, std::string_view o
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     ++line_no;
     if (auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
-    line = trim(line);
+    line = trim_blanks(line);
     if (line.empty()) continue;
     auto interval = parse_target(line);
     if (!interval) return make_input_error(fmt::format("{}:{}: {}", origin, line_no, interval.error().message));

@@ -1,0 +1,21 @@
+// The probe modules that ship with fumidai. A new protocol is one module file
+// and one line here.
+#include "fumidai/scanner/grab/ProbeRegistry.h"
+#include "fumidai/scanner/probes/banner/BannerProbe.h"
+#include "fumidai/scanner/probes/ftp/FtpProbe.h"
+#include "fumidai/scanner/probes/http/HttpProbe.h"
+#include "fumidai/scanner/probes/ssh/SshProbe.h"
+#include "fumidai/scanner/probes/telnet/TelnetProbe.h"
+
+namespace fumidai::scanner {
+
+void register_builtin_probes(ProbeRegistry& registry) {
+  registry.add(std::make_unique<HttpProbe>(false));
+  registry.add(std::make_unique<HttpProbe>(true));
+  registry.add(std::make_unique<SshProbe>());
+  registry.add(std::make_unique<TelnetProbe>());
+  registry.add(std::make_unique<FtpProbe>());
+  registry.add(std::make_unique<BannerProbe>());
+}
+
+}  // namespace fumidai::scanner
