@@ -66,15 +66,24 @@ asio::awaitable<ProbeOutcome> BannerProbe::run(ProbeSession& session) const {
     if (o.status != GrabStatus::protocol_error || first_bytes == nullptr) return std::nullopt;
     return std::string(first_bytes->as_string());
   };
-  std::optional<std::string> answer = not_http(http);
-  if (answer && looks_like_tls(*answer)) {
+  const std::optional<std::string> answer = not_http(http);
+  // A TLS server answers a plaintext request with an alert, or (OpenSSL)
+  // just closes: try a handshake on a fresh connection.
+  if (answer && (answer->empty() || looks_like_tls(*answer))) {
     boost::json::object tls;
     IoStatus status = co_await session.reconnect();
     if (status.ok()) status = co_await session.start_tls(tls);
-    if (!status.ok()) co_return outcome_from_io(status);
-    http = co_await grab_http(session);
-    http.data["tls"] = std::move(tls);
-    answer = not_http(http);
+    if (status.ok()) {
+      ProbeOutcome over_tls = co_await grab_http(session);
+      if (const auto tls_answer = not_http(over_tls); tls_answer && !tls_answer->empty())
+        over_tls = unknown(as_bytes(*tls_answer));
+      else
+        over_tls.protocol = "http";
+      over_tls.data["tls"] = std::move(tls);
+      co_return over_tls;
+    }
+    if (!answer->empty()) co_return outcome_from_io(status);
+    co_return http;  // closed on us both ways: the plaintext failure says most
   }
   if (answer) co_return unknown(as_bytes(*answer));
   http.protocol = "http";

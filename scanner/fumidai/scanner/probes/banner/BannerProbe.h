@@ -4,8 +4,8 @@
 //  1. wait briefly for the server to speak first; SSH ("SSH-"), FTP ("220"),
 //     Telnet (IAC) are then grabbed by their own modules' code;
 //  2. otherwise send an HTTP GET; an HTTP answer is grabbed as HTTP;
-//  3. a TLS alert or handshake bytes in answer mean TLS: reconnect with TLS
-//     and grab HTTP over it;
+//  3. a TLS alert in answer, or a close without a byte (OpenSSL's way), may
+//     mean TLS: reconnect, handshake, and grab HTTP over it;
 //  4. anything else is recorded as protocol "unknown" with its first bytes.
 #include "fumidai/scanner/grab/ProbeModule.h"
 
