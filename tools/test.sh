@@ -34,14 +34,14 @@ echo "== build (RelWithDebInfo)"
 if tools/build.sh build; then run_ctest build; else failed=$((failed + 1)); fi
 
 echo "== unit tests under ASan+UBSan"
-if tools/build.sh build-asan -DFUMIDAI_SANITIZE=ON -DFUMIDAI_LAB_TESTS=OFF; then
+if FUMIDAI_BUILD_TARGET=fumidai_unit_targets tools/build.sh build-asan -DFUMIDAI_SANITIZE=ON -DFUMIDAI_LAB_TESTS=OFF; then
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest build-asan -L unit
 else
   failed=$((failed + 1))
 fi
 
 echo "== libFuzzer smoke runs (clang)"
-if tools/build.sh build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DFUMIDAI_FUZZ=ON \
+if FUMIDAI_BUILD_TARGET=fumidai_fuzzers tools/build.sh build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DFUMIDAI_FUZZ=ON \
   -DFUMIDAI_LAB_TESTS=OFF; then
   run_ctest build-fuzz -L fuzz
 else

@@ -32,7 +32,7 @@ Result<std::unique_ptr<asio::ssl::context>> make_tls_context(const DevicePersona
 }  // namespace
 
 Result<std::unique_ptr<DeviceServer>> DeviceServer::open(const DeviceConfig& config, Clock& clock) {
-  std::unique_ptr<DeviceServer> server(new DeviceServer(config, clock));
+  std::unique_ptr<DeviceServer> server(new DeviceServer(config));
   const DeviceLimits& limits = server->config_.limits();
   for (const DevicePersona& persona : server->config_.personas()) {
     server->personas_.push_back(std::make_unique<PreparedPersona>(persona));

@@ -30,10 +30,9 @@ class DeviceServer {
   void stop();
 
  private:
-  DeviceServer(const DeviceConfig& config, Clock& clock) : config_(config), clock_(clock) {}
+  explicit DeviceServer(const DeviceConfig& config) : config_(config) {}
 
   DeviceConfig config_;
-  Clock& clock_;
   std::vector<std::unique_ptr<PreparedPersona>> personas_;
   std::vector<std::unique_ptr<boost::asio::ssl::context>> tls_;  // by persona; null when it needs none
   std::vector<std::unique_ptr<DeviceWorker>> workers_;
