@@ -100,7 +100,6 @@ Result<std::string> run_grab(const GrabSetup& setup, const scanner::IntervalSet&
   // Status line and interrupts, once a second, until every engine is done.
   std::uint64_t last_records = 0;
   bool router_closed = false;
-  bool stopped = false;
   while (true) {
     {
       std::unique_lock lock(finished_mutex);
@@ -110,9 +109,8 @@ Result<std::string> run_grab(const GrabSetup& setup, const scanner::IntervalSet&
       router.close();
       router_closed = true;
     }
-    if (interrupts.load() >= 2 && !stopped) {
+    if (interrupts.load() >= 2) {
       for (auto& shard : shards) shard->io.stop();
-      stopped = true;
       break;
     }
     if (quiet) continue;

@@ -16,15 +16,7 @@ namespace {
 namespace asio = boost::asio;
 
 GrabStatus connect_status(IoError error) {
-  switch (error) {
-    case IoError::timeout:
-      return GrabStatus::connection_timeout;
-    case IoError::refused:
-    case IoError::reset:
-      return GrabStatus::connection_refused;
-    default:
-      return GrabStatus::connection_refused;
-  }
+  return error == IoError::timeout ? GrabStatus::connection_timeout : GrabStatus::connection_refused;
 }
 
 // Frees a connection slot however the grab coroutine ends.

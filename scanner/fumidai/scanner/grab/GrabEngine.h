@@ -83,8 +83,8 @@ class GrabEngine {
   // engine's thread, with the name or nothing.
   using PtrLookup = std::function<void(std::uint32_t ip, std::function<void(std::optional<std::string>)> done)>;
 
-  // Records held at most, per address, while its PTR lookup runs; more are
-  // emitted without a name rather than held.
+  // Addresses the PTR cache holds at most; answered ones are forgotten oldest
+  // first, and beyond that new addresses go without a lookup.
   static constexpr std::size_t kMaxPtrCacheEntries = 1 << 17;
 
   GrabEngine(boost::asio::io_context& io, Clock& clock, GrabOptions options, const PortProfile& profile,

@@ -33,7 +33,6 @@ struct GrabOptions {
   // What probes send and keep.
   std::string user_agent = "Mozilla/5.0 (compatible; fumidai/0.1; +https://github.com/fumidai/fumidai)";
   HttpLimits http;
-  std::size_t max_banner_bytes = 8192;  // SSH, Telnet, FTP and unknown-protocol banners
   std::size_t max_favicon_bytes = 64 * 1024;
   bool fetch_favicon = true;
 };

@@ -17,7 +17,6 @@ class PolitenessGate {
   bool may_start(std::uint32_t ip) const;
   void started(std::uint32_t ip);
   void finished(std::uint32_t ip);
-  std::size_t open_to_host(std::uint32_t ip) const { return count(hosts_, ip); }
   std::size_t open_to_prefix(std::uint32_t ip) const { return count(prefixes_, prefix24(ip)); }
 
   static std::uint32_t prefix24(std::uint32_t ip) { return ip & 0xffffff00U; }

@@ -63,7 +63,6 @@ asio::awaitable<IoStatus> ProbeSession::connect_once() {
   arm(options_.connect_timeout);
   auto [ec] = co_await socket_.async_connect(endpoint, nothrow);
   IoStatus status = status_from(ec, "connect");
-  if (status.ok()) connected_once_ = true;
   co_return status;
 }
 

@@ -52,8 +52,6 @@ class ProbeSession {
   const GrabTarget& target() const { return target_; }
   const GrabOptions& options() const { return options_; }
   bool tls_active() const { return tls_.has_value(); }
-  // Set once a connection was established: the host answers.
-  bool connected_once() const { return connected_once_; }
 
   // Connects, retrying timed-out attempts options().connect_retries times.
   boost::asio::awaitable<IoStatus> connect();
@@ -89,7 +87,6 @@ class ProbeSession {
   boost::asio::ip::tcp::socket socket_;
   std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
   bool tls_wanted_ = false;
-  bool connected_once_ = false;
   Nanos total_deadline_;
   std::optional<Nanos> deadline_;  // of the operation in progress
   bool timed_out_ = false;         // the operation in progress was cancelled by its deadline

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "fumidai/scanner/probes/ProbeIo.h"
+#include "fumidai/scanner/probes/http/AsciiText.h"
 #include "fumidai/scanner/probes/http/FaviconHash.h"
 #include "fumidai/scanner/probes/http/HttpResponseParser.h"
 #include "fumidai/scanner/probes/http/Url.h"
@@ -111,7 +112,7 @@ json::object describe(const HttpResponse& r) {
   json::object headers;
   for (const HttpHeader& h : r.headers) {
     std::string name = json_safe_text(h.name);
-    for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    for (char& c : name) c = http_text::to_lower(c);
     if (name == "set-cookie") continue;  // values are session secrets; names are below
     const std::string value = json_safe_text(h.value);
     if (auto* existing = headers.if_contains(name))
