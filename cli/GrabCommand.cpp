@@ -86,8 +86,8 @@ int run(const GrabCommandOptions& o) {
   if (o.list_modules) {
     for (const auto& name : setup->registry->names()) {
       const auto* module = setup->registry->find(name);
-      std::printf("%s\tprotocol %s%s\n", name.c_str(), std::string(module->protocol()).c_str(),
-                  module->tls() ? ", TLS first" : "");
+      std::printf("%s\t%s, protocol %s%s\n", name.c_str(), std::string(to_string(module->transport())).c_str(),
+                  std::string(module->protocol()).c_str(), module->tls() ? ", TLS first" : "");
     }
     return 0;
   }

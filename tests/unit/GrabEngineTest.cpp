@@ -16,14 +16,17 @@
 #include "fumidai/core/ManualClock.h"
 #include "fumidai/scanner/grab/GrabEngine.h"
 #include "fumidai/scanner/grab/ProbeRegistry.h"
+#include "fumidai/scanner/probes/ProbeIo.h"
 #include "fumidai/scanner/probes/http/FaviconHash.h"
 #include "support/LoopbackServer.h"
+#include "support/LoopbackUdpServer.h"
 
 namespace fumidai::scanner {
 namespace {
 
 using namespace std::chrono_literals;
 using test::LoopbackServer;
+using test::LoopbackUdpServer;
 
 constexpr std::uint32_t kLoopback = 0x7f000001;
 
@@ -152,7 +155,11 @@ TEST(GrabEngine, ConnectTimeoutRetriesThenGivesUp) {
 }
 
 TEST(GrabEngine, HttpPageFieldsAndFavicon) {
-  const std::string icon("\x00\x00\x01\x00" "fake icon bytes" "\xff", 20);
+  const std::string icon(
+      "\x00\x00\x01\x00"
+      "fake icon bytes"
+      "\xff",
+      20);
   LoopbackServer server([&](int fd, const std::atomic<bool>&) {
     std::string head;
     char c;
@@ -406,6 +413,121 @@ TEST(GrabEngine, ExactlyOneRecordPerTarget) {
   EXPECT_EQ(by_status["success"], 20);
   EXPECT_EQ(by_status["io-timeout"], 20);
   EXPECT_EQ(by_status["connection-refused"], 20);
+}
+
+TEST(GrabEngine, NextModuleInTheChainGetsAFreshConnection) {
+  std::atomic<int> connections{0};
+  LoopbackServer server([&](int fd, const std::atomic<bool>&) {
+    ++connections;
+    LoopbackServer::send_all(fd, "SSH-2.0-dropbear_2019.78\r\n");
+    LoopbackServer::read_head(fd);
+  });
+  Harness h(quick_options());
+  auto chain = PortProfile::parse("* http,ssh\n", "test", h.registry);
+  ASSERT_TRUE(chain);
+  h.profile.emplace(std::move(*chain));
+  h.source.add({kLoopback, server.port()});
+  h.run_to_end();
+  const GrabRecord& r = h.only_record();
+  EXPECT_EQ(r.protocol, "ssh");
+  EXPECT_EQ(connections, 2);
+}
+
+TEST(GrabEngine, AChainThatFailsReportsTheFirstModule) {
+  LoopbackServer server([](int fd, const std::atomic<bool>&) {
+    LoopbackServer::send_all(fd, "\x00\x01garbage\r\n");
+    ::shutdown(fd, SHUT_WR);
+  });
+  Harness h(quick_options());
+  auto chain = PortProfile::parse("* http,ssh\n", "test", h.registry);
+  ASSERT_TRUE(chain);
+  h.profile.emplace(std::move(*chain));
+  h.source.add({kLoopback, server.port()});
+  h.run_to_end();
+  EXPECT_EQ(h.only_record().protocol, "http");
+  EXPECT_EQ(status_of(h.only_record()), "protocol-error");
+}
+
+// A UDP module for the engine's own tests: sends "ping", accepts only "pong"
+// (anything else is a datagram that does not answer it).
+class PingProbe final : public ProbeModule {
+ public:
+  std::string_view name() const override { return "ping"; }
+  std::string_view protocol() const override { return "ping"; }
+  Transport transport() const override { return Transport::udp; }
+  boost::asio::awaitable<ProbeOutcome> run(ProbeSession& session) const override {
+    std::array<std::uint8_t, 64> buffer;
+    const ReadResult read = co_await udp_exchange(session, as_bytes("ping"), buffer, [](auto datagram) {
+      return std::string_view(reinterpret_cast<const char*>(datagram.data()), datagram.size()) == "pong";
+    });
+    if (!read.status.ok()) co_return outcome_from_io(read.status);
+    ProbeOutcome outcome;
+    outcome.data["reply"] = "pong";
+    co_return outcome;
+  }
+};
+
+struct UdpHarness : Harness {
+  explicit UdpHarness(GrabOptions o) : Harness(std::move(o)) {
+    registry.add(std::make_unique<PingProbe>());
+    profile.emplace(PortProfile::single(*registry.find("ping")));
+  }
+};
+
+TEST(GrabEngine, UdpReplyIsAcceptedAfterForeignDatagrams) {
+  LoopbackUdpServer server([](const std::string& datagram) {
+    return datagram == "ping" ? std::vector<std::string>{"junk", "pong"} : std::vector<std::string>{};
+  });
+  UdpHarness h(quick_options());
+  h.source.add({kLoopback, server.port()});  // a TCP target: --module decides the transport
+  h.run_to_end();
+  const GrabRecord& r = h.only_record();
+  EXPECT_EQ(status_of(r), "success");
+  EXPECT_EQ(r.target.transport, Transport::udp);
+  EXPECT_EQ(r.data.at("reply"), "pong");
+  EXPECT_NE(to_jsonl(r).find(R"("transport":"udp")"), std::string::npos);
+}
+
+TEST(GrabEngine, UdpPortUnreachableIsConnectionRefused) {
+  // The loopback kernel answers a datagram to a closed port with ICMP
+  // port-unreachable, which the connected socket reports.
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  socklen_t len = sizeof(a);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  UdpHarness h(quick_options());
+  h.source.add({kLoopback, ntohs(a.sin_port), Transport::udp});
+  h.run_to_end();
+  EXPECT_EQ(status_of(h.only_record()), "connection-refused");
+  EXPECT_NE(h.only_record().error.find("port unreachable"), std::string::npos);
+}
+
+TEST(GrabEngine, UdpSilenceIsRetriedThenAnIoTimeout) {
+  LoopbackUdpServer server([](const std::string&) { return std::vector<std::string>{}; });
+  GrabOptions o = quick_options();
+  o.connect_retries = 2;
+  UdpHarness h(o);
+  h.source.add({kLoopback, server.port(), Transport::udp});
+  h.run_to_end();
+  EXPECT_EQ(status_of(h.only_record()), "io-timeout");
+  EXPECT_EQ(server.datagrams(), 3) << "the request and two retries";
+}
+
+TEST(GrabEngine, UdpPortWithoutAModuleGetsARecordAndNoPacket) {
+  LoopbackUdpServer server([](const std::string&) {
+    ADD_FAILURE() << "a UDP port without a module was sent to";
+    return std::vector<std::string>{};
+  });
+  Harness h(quick_options());
+  h.profile.emplace(PortProfile::built_in(h.registry));
+  h.source.add({kLoopback, server.port(), Transport::udp});
+  h.run_to_end();
+  EXPECT_EQ(status_of(h.only_record()), "application-error");
+  EXPECT_EQ(h.only_record().protocol, "unknown");
 }
 
 }  // namespace

@@ -38,9 +38,12 @@ TEST(PortProfile, ErrorsNameTheLineAndTheValue) {
   };
   EXPECT_EQ(error("80 http\n81 gopher\n* banner\n"), "p.conf:2: unknown probe module \"gopher\"");
   EXPECT_EQ(error("70000 http\n* banner\n"), "p.conf:1: bad port \"70000\"");
-  EXPECT_EQ(error("80 http\n80 https\n* banner\n"), "p.conf:2: port 80 is listed twice");
-  EXPECT_EQ(error("80\n"), "p.conf:1: expected \"PORT MODULE\", got \"80\"");
-  EXPECT_EQ(error("80 http\n"), "p.conf: no \"* MODULE\" line for the ports not listed");
+  EXPECT_EQ(error("80 http\n80 https\n* banner\n"), "p.conf:2: port 80/tcp is listed twice");
+  EXPECT_EQ(error("80\n"), "p.conf:1: expected \"PORT[/udp] MODULE\", got \"80\"");
+  EXPECT_EQ(error("80 http\n"), "p.conf: no \"* MODULE\" line for the TCP ports not listed");
+  EXPECT_EQ(error("53/udp http\n* banner\n"), "p.conf:1: module \"http\" speaks tcp, not udp");
+  EXPECT_EQ(error("53/sctp http\n* banner\n"), "p.conf:1: bad transport \"sctp\" (tcp or udp)");
+  EXPECT_EQ(error("80/tcp http\n80 http\n* banner\n"), "p.conf:2: port 80/tcp is listed twice");
   EXPECT_EQ(error("* http\n* banner\n"), "p.conf:2: a second \"*\" line");
   auto ok = PortProfile::parse("# c\n\n  8291 http  # winbox? no: webfig\r\n* banner\n", "p.conf", registry);
   ASSERT_TRUE(ok);
@@ -58,6 +61,11 @@ TEST(TargetLine, AcceptsStageOneJsonAndListForms) {
   EXPECT_EQ(target("198.18.3.4:8080"), expected);
   EXPECT_EQ(target("198.18.3.4 8080\r"), expected);
   EXPECT_EQ(target("  198.18.3.4,8080"), expected);
+  EXPECT_EQ(target("198.18.3.4:8080/tcp"), expected);
+  const GrabTarget udp{0xc6120304, 500, Transport::udp};
+  EXPECT_EQ(target("198.18.3.4:500/udp"), udp);
+  EXPECT_EQ(target("198.18.3.4 500/udp"), udp);
+  EXPECT_EQ(target(R"({"ip":"198.18.3.4","port":500,"transport":"udp","status":"open"})"), udp);
   for (std::string_view skipped : {"", "# comment", R"({"ip":"198.18.3.4","port":80,"status":"closed"})"}) {
     auto r = parse_target_line(skipped);
     ASSERT_TRUE(r);
@@ -66,8 +74,10 @@ TEST(TargetLine, AcceptsStageOneJsonAndListForms) {
 }
 
 TEST(TargetLine, RejectsWithAMessageNamingTheLine) {
-  for (std::string_view bad : {"198.18.3.4", "198.18.3.4:0", "198.18.3.4:65536", "300.1.1.1:80", "host:80",
-                               R"({"ip":"198.18.3.4"})", R"({"ip":1,"port":80})", "{not json", "[1,2]"}) {
+  for (std::string_view bad :
+       {"198.18.3.4", "198.18.3.4:0", "198.18.3.4:65536", "300.1.1.1:80", "host:80", R"({"ip":"198.18.3.4"})",
+        R"({"ip":1,"port":80})", "{not json", "[1,2]", "198.18.3.4:500/sctp", "198.18.3.4:/udp",
+        R"({"ip":"198.18.3.4","port":500,"transport":17})"}) {
     auto r = parse_target_line(bad);
     EXPECT_FALSE(r) << bad;
   }

@@ -1,5 +1,7 @@
 #include "fumidai/scanner/grab/GrabEngine.h"
 
+#include <fmt/format.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -92,12 +94,20 @@ void GrabEngine::pull() {
     const std::optional<GrabTarget> target = source_.try_next();
     if (!target) break;
     ++stats_.targets;
-    if (blocklist_.contains(target->ip)) {
+    const ProbeModule* module = profile_.module_for(target->port, target->transport);
+    if (module == nullptr || blocklist_.contains(target->ip)) {
       GrabRecord record;
       record.target = *target;
-      record.protocol = profile_.module_for(target->port)->protocol();
-      record.status = GrabStatus::blocklisted_target;
-      record.error = "the blocklist covers this address; nothing was sent";
+      if (module == nullptr) {
+        record.protocol = "unknown";
+        record.status = GrabStatus::application_error;
+        record.error =
+            fmt::format("no probe module for UDP port {} in the port profile; nothing was sent", target->port);
+      } else {
+        record.protocol = module->protocol();
+        record.status = GrabStatus::blocklisted_target;
+        record.error = "the blocklist covers this address; nothing was sent";
+      }
       emit(record);
       continue;
     }
@@ -158,8 +168,11 @@ void GrabEngine::launch(GrabTarget target) {
   gate_.started(target.ip);
   ++running_;
   stats_.max_active = std::max(stats_.max_active, running_);
-  const ProbeModule& module = *profile_.module_for(target.port);
-  asio::co_spawn(io_, grab(target, module), [this, target, &module](std::exception_ptr e, GrabRecord record) {
+  // pull() let only targets with a module through.
+  const std::span<const ProbeModule* const> modules = profile_.modules_for(target.port, target.transport);
+  const ProbeModule& module = *modules.front();
+  target.transport = module.transport();
+  asio::co_spawn(io_, grab(target, modules), [this, target, &module](std::exception_ptr e, GrabRecord record) {
     if (e) {
       // Only an allocation failure can get here (I/O reports errors as
       // values); the target still gets its one record.
@@ -174,7 +187,23 @@ void GrabEngine::launch(GrabTarget target) {
   });
 }
 
-asio::awaitable<GrabRecord> GrabEngine::grab(GrabTarget target, const ProbeModule& module) {
+asio::awaitable<GrabRecord> GrabEngine::grab(GrabTarget target, std::span<const ProbeModule* const> modules) {
+  // The next module gets a fresh connection when the target answered but
+  // not in the protocol expected; the record is the first module's unless a
+  // later one succeeds.
+  std::optional<GrabRecord> first;
+  for (const ProbeModule* module : modules) {
+    GrabRecord record = co_await grab_with(target, *module);
+    const bool try_next = record.status == GrabStatus::handshake_error || record.status == GrabStatus::protocol_error ||
+                          record.status == GrabStatus::io_timeout;
+    if (record.status == GrabStatus::success || (!first && !try_next)) co_return record;
+    if (!first) first = std::move(record);
+    if (!try_next) break;
+  }
+  co_return std::move(*first);
+}
+
+asio::awaitable<GrabRecord> GrabEngine::grab_with(GrabTarget target, const ProbeModule& module) {
   GrabRecord record;
   record.target = target;
   record.protocol = module.protocol();
@@ -187,7 +216,9 @@ asio::awaitable<GrabRecord> GrabEngine::grab(GrabTarget target, const ProbeModul
     record.error = connected.message;
     co_return record;
   }
-  start_ptr_lookup(target.ip);
+  // A UDP socket connects without a word from the target: ask for its name
+  // once it answered.
+  if (target.transport == Transport::tcp) start_ptr_lookup(target.ip);
 
   boost::json::object tls;
   if (module.tls()) {
@@ -204,6 +235,9 @@ asio::awaitable<GrabRecord> GrabEngine::grab(GrabTarget target, const ProbeModul
   record.error = std::move(outcome.error);
   record.data = std::move(outcome.data);
   if (!outcome.protocol.empty()) record.protocol = std::move(outcome.protocol);
+  if (target.transport == Transport::udp &&
+      (outcome.status == GrabStatus::success || outcome.status == GrabStatus::protocol_error))
+    start_ptr_lookup(target.ip);
   if (!tls.empty() && !record.data.contains("tls")) record.data["tls"] = std::move(tls);
   co_return record;
 }

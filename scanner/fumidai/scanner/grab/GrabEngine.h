@@ -29,6 +29,7 @@
 #include <deque>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -124,7 +125,10 @@ class GrabEngine {
   StartResult start_one_from(Prefix& prefix);
   void mark_ready(std::uint32_t prefix24);
   boost::asio::awaitable<void> ticker();
-  boost::asio::awaitable<GrabRecord> grab(GrabTarget target, const ProbeModule& module);
+  // The port's modules in turn (see PortProfile::modules_for).
+  boost::asio::awaitable<GrabRecord> grab(GrabTarget target, std::span<const ProbeModule* const> modules);
+  // One module over its own connection.
+  boost::asio::awaitable<GrabRecord> grab_with(GrabTarget target, const ProbeModule& module);
   void launch(GrabTarget target);
   void session_ended(GrabTarget target);
   void start_ptr_lookup(std::uint32_t ip);

@@ -9,6 +9,9 @@
 // the engine's thread after the engine connected (and did the TLS handshake
 // when tls() is true); it must bound everything it reads by the session's
 // options, never throw, and report a failure as a ProbeOutcome status.
+// A UDP module's session is a connected UDP socket: the module sends the
+// request itself (see udp_exchange in probes/ProbeIo.h) and must check that
+// a datagram answers its request before believing it.
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <string>
@@ -32,6 +35,7 @@ class ProbeModule {
   virtual std::string_view name() const = 0;      // registry key, e.g. "https"
   virtual std::string_view protocol() const = 0;  // the record's protocol, e.g. "http"
   virtual bool tls() const { return false; }
+  virtual Transport transport() const { return Transport::tcp; }
   virtual boost::asio::awaitable<ProbeOutcome> run(ProbeSession& session) const = 0;
 };
 

@@ -25,6 +25,7 @@ ProbeSession::ProbeSession(asio::any_io_executor executor, Clock& clock, const G
       tls_context_(tls_context),
       target_(target),
       socket_(executor_),
+      udp_socket_(executor_),
       total_deadline_(clock.now() + options.total_timeout) {}
 
 void ProbeSession::arm(Nanos timeout) {
@@ -38,6 +39,7 @@ void ProbeSession::expire_if_due(Nanos now) {
   timed_out_ = true;
   boost::system::error_code ignored;
   socket_.cancel(ignored);
+  udp_socket_.cancel(ignored);
 }
 
 IoStatus ProbeSession::status_from(const boost::system::error_code& ec, std::string_view what) {
@@ -47,7 +49,8 @@ IoStatus ProbeSession::status_from(const boost::system::error_code& ec, std::str
   namespace error = asio::error;
   if (ec == error::eof || ec == asio::ssl::error::stream_truncated)
     return {IoError::eof, fmt::format("{}: connection closed by peer", what)};
-  if (ec == error::connection_refused) return {IoError::refused, fmt::format("{}: connection refused", what)};
+  if (ec == error::connection_refused)
+    return {IoError::refused, fmt::format("{}: {}", what, udp() ? "port unreachable (ICMP)" : "connection refused")};
   if (ec == error::connection_reset || ec == error::broken_pipe)
     return {IoError::reset, fmt::format("{}: connection reset by peer", what)};
   if (ec.category() == asio::error::get_ssl_category() || ec.category() == asio::ssl::error::get_stream_category())
@@ -59,11 +62,12 @@ asio::awaitable<IoStatus> ProbeSession::connect_once() {
   boost::system::error_code ignored;
   tls_.reset();
   socket_.close(ignored);
-  const asio::ip::tcp::endpoint endpoint(asio::ip::address_v4(target_.ip), target_.port);
+  udp_socket_.close(ignored);
+  const asio::ip::address_v4 address(target_.ip);
   arm(options_.connect_timeout);
-  auto [ec] = co_await socket_.async_connect(endpoint, nothrow);
-  IoStatus status = status_from(ec, "connect");
-  co_return status;
+  auto [ec] = udp() ? co_await udp_socket_.async_connect({address, target_.port}, nothrow)
+                    : co_await socket_.async_connect({address, target_.port}, nothrow);
+  co_return status_from(ec, "connect");
 }
 
 asio::awaitable<IoStatus> ProbeSession::connect() {
@@ -92,8 +96,9 @@ asio::awaitable<IoStatus> ProbeSession::start_tls(boost::json::object& descripti
 asio::awaitable<ReadResult> ProbeSession::read_some(std::span<std::uint8_t> buffer, std::optional<Nanos> timeout) {
   arm(timeout.value_or(options_.read_timeout));
   const auto asio_buffer = asio::buffer(buffer.data(), buffer.size());
-  auto [ec, n] = tls_ ? co_await tls_->async_read_some(asio_buffer, nothrow)
-                      : co_await socket_.async_read_some(asio_buffer, nothrow);
+  auto [ec, n] = tls_    ? co_await tls_->async_read_some(asio_buffer, nothrow)
+                 : udp() ? co_await udp_socket_.async_receive(asio_buffer, nothrow)
+                         : co_await socket_.async_read_some(asio_buffer, nothrow);
   ReadResult result{n, status_from(ec, "read")};
   if (n > 0) result.status = {};  // data first; a following error shows on the next read
   co_return result;
@@ -102,8 +107,9 @@ asio::awaitable<ReadResult> ProbeSession::read_some(std::span<std::uint8_t> buff
 asio::awaitable<IoStatus> ProbeSession::write(std::span<const std::uint8_t> bytes) {
   arm(options_.read_timeout);
   const auto asio_buffer = asio::buffer(bytes.data(), bytes.size());
-  auto [ec, n] = tls_ ? co_await asio::async_write(*tls_, asio_buffer, nothrow)
-                      : co_await asio::async_write(socket_, asio_buffer, nothrow);
+  auto [ec, n] = tls_    ? co_await asio::async_write(*tls_, asio_buffer, nothrow)
+                 : udp() ? co_await udp_socket_.async_send(asio_buffer, nothrow)
+                         : co_await asio::async_write(socket_, asio_buffer, nothrow);
   (void)n;
   co_return status_from(ec, "write");
 }
@@ -125,6 +131,7 @@ void ProbeSession::close() {
   boost::system::error_code ignored;
   tls_.reset();
   socket_.close(ignored);  // a FIN, or an RST if the peer's data is still unread
+  udp_socket_.close(ignored);
   disarm();
 }
 

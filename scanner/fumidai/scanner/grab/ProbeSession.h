@@ -1,6 +1,7 @@
 #pragma once
 // What a probe module sees of one target: a TCP connection, optionally
-// wrapped in TLS, whose every operation is bounded in time. Each operation
+// wrapped in TLS, or a connected UDP socket (target().transport), whose
+// every operation is bounded in time. Each operation
 // has a deadline (connect_timeout or read_timeout from its start, never past
 // the grab's total deadline). The engine checks deadlines against its
 // injected Clock on every tick and cancels the socket of an expired session,
@@ -15,6 +16,7 @@
 // TLS context are borrowed from the engine, which outlives every session.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/json/object.hpp>
@@ -54,12 +56,15 @@ class ProbeSession {
   bool tls_active() const { return tls_.has_value(); }
 
   // Connects, retrying timed-out attempts options().connect_retries times.
+  // UDP: binds and connects the socket, which sends nothing.
   boost::asio::awaitable<IoStatus> connect();
   // TLS client handshake (no verification); on success `description` gets
   // the handshake's and the certificate's details.
   boost::asio::awaitable<IoStatus> start_tls(boost::json::object& description);
   // At most buffer.size() bytes; 0 bytes only with an error (eof included).
   // `timeout` replaces options().read_timeout for this read (a banner wait).
+  // UDP: one datagram from the target, cut to the buffer; an ICMP
+  // port-unreachable in answer to an earlier write is IoError::refused.
   boost::asio::awaitable<ReadResult> read_some(std::span<std::uint8_t> buffer,
                                                std::optional<Nanos> timeout = std::nullopt);
   boost::asio::awaitable<IoStatus> write(std::span<const std::uint8_t> bytes);
@@ -78,6 +83,7 @@ class ProbeSession {
   void arm(Nanos timeout);
   void disarm() { deadline_.reset(); }
   IoStatus status_from(const boost::system::error_code& ec, std::string_view what);
+  bool udp() const { return target_.transport == Transport::udp; }
 
   boost::asio::any_io_executor executor_;
   Clock& clock_;
@@ -85,6 +91,7 @@ class ProbeSession {
   boost::asio::ssl::context& tls_context_;
   GrabTarget target_;
   boost::asio::ip::tcp::socket socket_;
+  boost::asio::ip::udp::socket udp_socket_;
   std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
   bool tls_wanted_ = false;
   Nanos total_deadline_;

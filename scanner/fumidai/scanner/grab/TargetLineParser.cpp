@@ -10,6 +10,12 @@
 namespace fumidai::scanner {
 namespace {
 
+Result<Transport> parse_transport(std::string_view text, std::string_view line) {
+  if (text == "tcp") return Transport::tcp;
+  if (text == "udp") return Transport::udp;
+  return make_input_error("bad transport (tcp or udp) in " + quote_bytes(line));
+}
+
 Result<std::uint16_t> parse_port(std::string_view text, std::string_view line) {
   unsigned port = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
@@ -37,7 +43,13 @@ Result<std::optional<GrabTarget>> from_json(std::string_view line) {
   if (!address) return make_input_error("bad IPv4 address in " + quote_bytes(line));
   const std::int64_t p = port->as_int64();
   if (p <= 0 || p > 65535) return make_input_error("bad port in " + quote_bytes(line));
-  return std::optional<GrabTarget>(GrabTarget{*address, static_cast<std::uint16_t>(p)});
+  Result<Transport> transport = Transport::tcp;
+  if (const auto* t = o.if_contains("transport")) {
+    if (!t->is_string()) return make_input_error("\"transport\" is not a string in " + quote_bytes(line));
+    transport = parse_transport(t->as_string(), line);
+    if (!transport) return transport.error();
+  }
+  return std::optional<GrabTarget>(GrabTarget{*address, static_cast<std::uint16_t>(p), *transport});
 }
 
 }  // namespace
@@ -53,9 +65,16 @@ Result<std::optional<GrabTarget>> parse_target_line(std::string_view line) {
   const std::string_view host = trim_blanks(line.substr(0, split));
   const auto address = parse_ipv4(host);
   if (!address) return make_input_error("bad IPv4 address in " + quote_bytes(line));
-  auto port = parse_port(line.substr(split + 1), line);
+  std::string_view port_text = line.substr(split + 1);
+  Result<Transport> transport = Transport::tcp;
+  if (const std::size_t slash = port_text.find('/'); slash != std::string_view::npos) {
+    transport = parse_transport(port_text.substr(slash + 1), line);
+    if (!transport) return transport.error();
+    port_text = port_text.substr(0, slash);
+  }
+  auto port = parse_port(port_text, line);
   if (!port) return port.error();
-  return std::optional<GrabTarget>(GrabTarget{*address, *port});
+  return std::optional<GrabTarget>(GrabTarget{*address, *port, *transport});
 }
 
 }  // namespace fumidai::scanner

@@ -34,6 +34,33 @@ boost::asio::awaitable<IoStatus> read_until(ProbeSession& session, std::size_t m
   co_return IoStatus{IoError::other, "read limit reached"};
 }
 
+// Datagrams a UDP exchange reads past (late or foreign) before it gives up.
+inline constexpr std::size_t kMaxUnexpectedDatagrams = 64;
+
+// A UDP request/response: sends `request` and reads datagrams into `buffer`
+// until `accept(std::span<const std::uint8_t>) -> bool` takes one (it checks
+// the reply answers this request: cookies, IDs). After a silent read_timeout
+// the request goes again, options().connect_retries times. Returns the
+// accepted datagram's size, or the error: timeout after the last try,
+// refused for an ICMP port-unreachable.
+template <class Accept>
+boost::asio::awaitable<ReadResult> udp_exchange(ProbeSession& session, std::span<const std::uint8_t> request,
+                                                std::span<std::uint8_t> buffer, Accept accept) {
+  std::size_t unexpected = 0;
+  for (unsigned attempt = 0;; ++attempt) {
+    const IoStatus sent = co_await session.write(request);
+    if (!sent.ok()) co_return ReadResult{0, sent};
+    while (true) {
+      const ReadResult read = co_await session.read_some(buffer);
+      if (read.status.error == IoError::timeout && attempt < session.options().connect_retries) break;
+      if (!read.status.ok()) co_return read;
+      if (accept(std::span<const std::uint8_t>(buffer.data(), read.bytes))) co_return read;
+      if (++unexpected >= kMaxUnexpectedDatagrams)
+        co_return ReadResult{0, {IoError::other, "too many datagrams that do not answer the request"}};
+    }
+  }
+}
+
 inline std::span<const std::uint8_t> as_bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
