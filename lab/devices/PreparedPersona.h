@@ -53,7 +53,8 @@ class PreparedPersona {
   // pptp: the Stop-Control-Connection-Reply.
   std::string_view stop_reply() const { return stop_reply_; }
   // ssdp: the reply to a search for `st`, finished; empty when the device is
-  // not what the search looks for.
+  // not what the search looks for. ssdp:all gets the upnp:rootdevice reply
+  // alone (a real device sends one per device and service it has).
   std::string_view search_reply(std::string_view st) const;
   // Applies reply_patch, then reply_bytes, to one of main_replies().
   void finish_reply(std::string& reply) const;

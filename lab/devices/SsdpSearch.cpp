@@ -40,7 +40,10 @@ std::optional<SsdpSearch> SsdpSearch::parse(std::string_view datagram) {
     const std::string_view line = next_line(rest);
     if (line.empty()) break;
     const std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+    // A CR inside a line (a bare CR) belongs to no header.
+    if (colon == std::string_view::npos || colon == 0 || line.find('\r') != std::string_view::npos) {
+      return std::nullopt;
+    }
     const std::string_view name = line.substr(0, colon);
     const std::string_view value = trim(line.substr(colon + 1));
     if (iequals(name, "man") || iequals(name, "st")) {

@@ -2,8 +2,8 @@
 // SSDP search (UPnP Device Architecture 1.1, section 1.3): the unicast
 // M-SEARCH the emulator's SSDP responder answers, and its reply. Bytes come
 // from the network: parse() accepts only "M-SEARCH * HTTP/1.1" followed by
-// header lines up to an empty line (or the datagram's end), with MAN
-// "ssdp:discover" and a non-empty ST, each once; anything else is nullopt
+// header lines (no bare CR) up to an empty line (or the datagram's end), with
+// MAN "ssdp:discover" and a non-empty ST, each once; anything else is nullopt
 // and gets no reply.
 // Contract: pure functions; the views point into the caller's datagram.
 #include <optional>

@@ -215,6 +215,7 @@ TEST(SsdpSearch, IgnoresWhatIsNotASearch) {
            "M-SEARCH * HTTP/1.1\r\nMAN: \"ssdp:discover\"\r\nST: \r\n\r\n",
            "M-SEARCH * HTTP/1.1\r\nMAN: \"ssdp:discover\"\r\nST: a\r\nST: b\r\n\r\n",
            "M-SEARCH * HTTP/1.1\r\nMAN: \"ssdp:discover\"\r\nST: a\r\ngarbage\r\n\r\n",
+           "M-SEARCH * HTTP/1.1\r\nMAN: \"ssdp:discover\"\r\nST: upnp:rootdevice\r\r\r\n\r\n",
            "HTTP/1.1 200 OK\r\nST: upnp:rootdevice\r\n\r\n",
        }) {
     EXPECT_FALSE(SsdpSearch::parse(datagram)) << datagram;
