@@ -391,18 +391,20 @@ write_services_truth() {
   "$FUMIDAI_BIN" lab devices --config "$DEVICES_CONFIG" --print-services >"$STATE_DIR/devices.csv" ||
     die "'fumidai lab devices --print-services' failed"
   {
-    echo "ip,port,protocol,tls,service,expected_status"
-    echo "$HTTP_IP,80,http,false,lighttpd,success"
-    echo "$SSH_IP,22,ssh,false,openssh,success"
-    echo "$FTP_IP,21,ftp,false,vsftpd,success"
-    echo "$TELNET_IP,23,telnet,false,busybox-telnetd,success"
-    awk -F, -v net="$SVC_NET" -v max="$MAX_DEVICE_ROWS" \
+    echo "ip,port,protocol,tls,service,expected_status,transport"
+    echo "$HTTP_IP,80,http,false,lighttpd,success,tcp"
+    echo "$SSH_IP,22,ssh,false,openssh,success,tcp"
+    echo "$FTP_IP,21,ftp,false,vsftpd,success,tcp"
+    echo "$TELNET_IP,23,telnet,false,busybox-telnetd,success,tcp"
+    awk -F, -v OFS=, -v net="$SVC_NET" -v max="$MAX_DEVICE_ROWS" \
       -v taken="$HTTP_HOST $SSH_HOST $FTP_HOST $TELNET_HOST $DNS_HOST" '
       BEGIN { n = split(taken, t, " "); for (i = 1; i <= n; i++) used[t[i]] = 1 }
       function bad(why) { print "devices row " NR " (" $0 "): " why > "/dev/stderr"; failed = 1; exit 1 }
       NR > max { bad("more than " max " rows") }
       {
-        if (NF != 6) bad("expected 6 fields")
+        if (NF != 6 && NF != 7) bad("expected 6 or 7 fields")
+        if (NF == 6) $7 = "tcp"
+        if ($7 != "tcp" && $7 != "udp") bad("transport must be tcp or udp")
         host = $1
         if (substr(host, 1, length(net) + 1) != net ".") bad("address outside the services prefix")
         host = substr(host, length(net) + 2)
@@ -500,8 +502,12 @@ start_services() {
   start_process devices "$SVC_NS" "$FUMIDAI_BIN" lab devices --config "$DEVICES_CONFIG"
 
   endpoints=("$DNS_IP:53" "udp:$DNS_IP:53")
-  while IFS=, read -r ip port _; do
-    endpoints+=("$ip:$port")
+  while IFS=, read -r ip port _ _ _ _ transport; do
+    if [[ $transport == udp ]]; then
+      endpoints+=("udp:$ip:$port")
+    else
+      endpoints+=("$ip:$port")
+    fi
   done < <(tail -n +2 "$STATE_DIR/services.csv")
   WAIT_FOR=("${SERVICE_PROCESSES[@]}")
   wait_for_listening "$SVC_NS" "$SERVICES_READY_SECONDS" "${endpoints[@]}"

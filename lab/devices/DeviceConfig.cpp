@@ -13,7 +13,10 @@
 #include <initializer_list>
 #include <limits>
 #include <set>
+#include <tuple>
 #include <utility>
+
+#include "PreparedPersona.h"
 
 namespace fumidai::lab {
 namespace {
@@ -35,6 +38,12 @@ constexpr std::size_t kMaxDnAttributes = 16;
 constexpr std::size_t kMaxDnValueLength = 128;
 constexpr std::size_t kMaxSerialHexDigits = 40;  // RFC 5280: at most 20 octets
 constexpr std::uint64_t kMaxHugeBodyBytes = std::uint64_t{1} << 40;
+constexpr std::size_t kMaxMethodLength = 32;
+constexpr std::size_t kMaxTunnelNameLength = 64;  // PPTP's Host Name and Vendor String fields
+constexpr std::size_t kMaxSsdpFieldLength = 256;
+constexpr std::size_t kMaxPatchBytes = 64;
+// A reply datagram fits one Ethernet frame: no IP fragments.
+constexpr std::size_t kMaxDatagramReplyBytes = 1472;
 
 struct Range {
   std::int64_t low;
@@ -47,12 +56,18 @@ constexpr Range kLifetimeMsRange{100, 3600000};
 constexpr Range kDripIntervalMsRange{10, 60000};
 constexpr Range kPortRange{1, 65535};
 constexpr Range kStatusRange{200, 599};
+constexpr Range kDatagramBytesRange{512, 65507};
+constexpr Range kUdpRepliesRange{1, 10000};
+constexpr Range kU16Range{0, 65535};
+constexpr Range kU32Range{0, 4294967295};
+constexpr Range kMaxAgeRange{1, 86400};
+constexpr Range kReplyCopiesRange{1, 64};
 
 constexpr std::array<std::string_view, 7> kExpectedStatuses = {
     "success",         "connection-refused", "connection-timeout", "io-timeout",
     "handshake-error", "protocol-error",     "application-error"};
 
-constexpr std::array<std::pair<std::string_view, DevicePersona::Behavior>, 9> kBehaviors = {{
+constexpr std::array<std::pair<std::string_view, DevicePersona::Behavior>, 12> kBehaviors = {{
     {"http", DevicePersona::Behavior::http},
     {"endless-headers", DevicePersona::Behavior::endless_headers},
     {"huge-body", DevicePersona::Behavior::huge_body},
@@ -62,7 +77,14 @@ constexpr std::array<std::pair<std::string_view, DevicePersona::Behavior>, 9> kB
     {"banner", DevicePersona::Behavior::banner},
     {"silent", DevicePersona::Behavior::silent},
     {"close", DevicePersona::Behavior::close},
+    {"pptp", DevicePersona::Behavior::pptp},
+    {"l2tp", DevicePersona::Behavior::l2tp},
+    {"ssdp", DevicePersona::Behavior::ssdp},
 }};
+
+// What a grabber reports for a persona that speaks HTTP: plain web pages, or
+// a protocol that rides on HTTP.
+constexpr std::array<std::string_view, 4> kHttpProtocols = {"http", "cwmp", "sstp", "sslvpn"};
 
 constexpr std::array<std::pair<int, std::string_view>, 16> kReasons = {{
     {200, "OK"},
@@ -194,6 +216,13 @@ class Reader {
     return n;
   }
 
+  // A non-negative integer up to 2^64-1 (JSON integers above 2^63-1 parse as uint64).
+  Result<std::uint64_t> unsigned64(const json::value& v, std::string_view where) const {
+    if (const auto* u = v.if_uint64()) return *u;
+    if (const auto* i = v.if_int64(); i != nullptr && *i >= 0) return static_cast<std::uint64_t>(*i);
+    return error(where, "must be an integer from 0 to 18446744073709551615");
+  }
+
   Result<bool> boolean(const json::value& v, std::string_view where) const {
     if (const auto* b = v.if_bool()) return *b;
     return error(where, "must be true or false");
@@ -270,7 +299,9 @@ Result<DevicePersona::Headers> parse_headers(const Reader& r, const json::value&
 Result<DevicePersona::Page> parse_page(const Reader& r, const json::value& v, std::string_view where) {
   auto o = r.object(v, where);
   if (!o) return o.error();
-  if (auto k = r.known_keys(**o, where, {"path", "status", "reason", "headers", "body", "body_file"}); !k) {
+  if (auto k = r.known_keys(**o, where,
+                            {"path", "method", "status", "reason", "headers", "body", "body_file", "declared_length"});
+      !k) {
     return k.error();
   }
   DevicePersona::Page page;
@@ -284,12 +315,23 @@ Result<DevicePersona::Page> parse_page(const Reader& r, const json::value& v, st
   }
   page.path = std::move(*path_text);
 
+  if (const auto* method = (*o)->if_contains("method")) {
+    auto name = r.text(*method, at(where, "method"), kMaxMethodLength);
+    if (!name) return name.error();
+    if (!std::all_of(name->begin(), name->end(), is_token_char)) {
+      return r.error(at(where, "method"), fmt::format("\"{}\" is not a method name", *name));
+    }
+    page.method = std::move(*name);
+  }
   if (const auto* status = (*o)->if_contains("status")) {
     auto n = r.integer(*status, at(where, "status"), kStatusRange);
     if (!n) return n.error();
     page.status = static_cast<int>(*n);
   }
-  if (const auto* reason = (*o)->if_contains("reason")) {
+  const auto* reason = (*o)->if_contains("reason");
+  if (reason != nullptr && reason->is_string() && reason->get_string().empty()) {
+    // "": the status line ends after the code, as SSTP servers write it.
+  } else if (reason != nullptr) {
     auto text = r.text(*reason, at(where, "reason"), kMaxReasonLength);
     if (!text) return text.error();
     if (!std::all_of(text->begin(), text->end(), [](char c) { return c == ' ' || is_visible_ascii(c); })) {
@@ -323,6 +365,15 @@ Result<DevicePersona::Page> parse_page(const Reader& r, const json::value& v, st
     auto content = r.file(*body_file, at(where, "body_file"));
     if (!content) return content.error();
     page.body = std::move(*content);
+  }
+  if (const auto* declared = (*o)->if_contains("declared_length")) {
+    auto n = r.unsigned64(*declared, at(where, "declared_length"));
+    if (!n) return n.error();
+    if (*n < page.body.size()) {
+      return r.error(at(where, "declared_length"),
+                     fmt::format("{} is less than the body's {} bytes", *n, page.body.size()));
+    }
+    page.declared_length = *n;
   }
   return page;
 }
@@ -497,8 +548,162 @@ Result<CertificateSpec> parse_certificate(const Reader& r, const json::value& v,
   return spec;
 }
 
+// "pptp" or "l2tp": what the server says about itself.
+Result<DevicePersona::Tunnel> parse_tunnel(const Reader& r, const json::value& v, std::string_view where, bool pptp) {
+  auto o = r.object(v, where);
+  if (!o) return o.error();
+  auto k =
+      pptp ? r.known_keys(**o, where,
+                          {"host_name", "vendor", "firmware_revision", "framing_capabilities", "bearer_capabilities",
+                           "max_channels"})
+           : r.known_keys(**o, where,
+                          {"host_name", "vendor", "firmware_revision", "framing_capabilities", "bearer_capabilities"});
+  if (!k) return k.error();
+  DevicePersona::Tunnel tunnel;
+  for (const auto& [key, field] : {std::pair{"host_name", &tunnel.host_name}, std::pair{"vendor", &tunnel.vendor}}) {
+    const auto* value = (*o)->if_contains(key);
+    if (value == nullptr) return r.error(where, fmt::format("\"{}\" is missing", key));
+    auto bytes = r.bytes(*value, at(where, key), kMaxTunnelNameLength);
+    if (!bytes) return bytes.error();
+    if (bytes->empty()) return r.error(at(where, key), "must not be empty");
+    *field = std::move(*bytes);
+  }
+  const auto number = [&](std::string_view key, Range range, auto apply) -> Result<> {
+    const auto* value = (*o)->if_contains(key);
+    if (value == nullptr) return {};
+    auto n = r.integer(*value, at(where, key), range);
+    if (!n) return n.error();
+    apply(*n);
+    return {};
+  };
+  if (auto ok = number("firmware_revision", kU16Range,
+                       [&](std::int64_t n) { tunnel.firmware_revision = static_cast<std::uint16_t>(n); });
+      !ok) {
+    return ok.error();
+  }
+  if (auto ok = number("framing_capabilities", kU32Range,
+                       [&](std::int64_t n) { tunnel.framing_capabilities = static_cast<std::uint32_t>(n); });
+      !ok) {
+    return ok.error();
+  }
+  if (auto ok = number("bearer_capabilities", kU32Range,
+                       [&](std::int64_t n) { tunnel.bearer_capabilities = static_cast<std::uint32_t>(n); });
+      !ok) {
+    return ok.error();
+  }
+  if (auto ok = number("max_channels", kU16Range,
+                       [&](std::int64_t n) { tunnel.max_channels = static_cast<std::uint16_t>(n); });
+      !ok) {
+    return ok.error();
+  }
+  return tunnel;
+}
+
+Result<DevicePersona::Ssdp> parse_ssdp(const Reader& r, const json::value& v, std::string_view where) {
+  auto o = r.object(v, where);
+  if (!o) return o.error();
+  if (auto k = r.known_keys(**o, where, {"server", "location", "udn", "device_type", "max_age_s"}); !k) {
+    return k.error();
+  }
+  DevicePersona::Ssdp ssdp;
+  const auto* server = (*o)->if_contains("server");
+  if (server == nullptr) return r.error(where, "\"server\" is missing");
+  auto server_bytes = r.bytes(*server, at(where, "server"), kMaxSsdpFieldLength);
+  if (!server_bytes) return server_bytes.error();
+  if (server_bytes->empty() || server_bytes->find_first_of("\r\n") != std::string::npos) {
+    return r.error(at(where, "server"), "must be one non-empty line");
+  }
+  ssdp.server = std::move(*server_bytes);
+  // Visible ASCII with a fixed start: what a reply header and a URL hold.
+  for (const auto& [key, prefix, field] :
+       {std::tuple{"location", "http://", &ssdp.location}, std::tuple{"udn", "uuid:", &ssdp.udn},
+        std::tuple{"device_type", "urn:", &ssdp.device_type}}) {
+    const auto* value = (*o)->if_contains(key);
+    if (value == nullptr) return r.error(where, fmt::format("\"{}\" is missing", key));
+    auto text = r.text(*value, at(where, key), kMaxSsdpFieldLength);
+    if (!text) return text.error();
+    if (!text->starts_with(prefix) || text->size() == std::string_view(prefix).size() ||
+        !std::all_of(text->begin(), text->end(), is_visible_ascii)) {
+      return r.error(at(where, key), fmt::format("\"{}\" is not {}... (visible ASCII)", *text, prefix));
+    }
+    *field = std::move(*text);
+  }
+  if (const auto* max_age = (*o)->if_contains("max_age_s")) {
+    auto n = r.integer(*max_age, at(where, "max_age_s"), kMaxAgeRange);
+    if (!n) return n.error();
+    ssdp.max_age_s = static_cast<unsigned>(*n);
+  }
+  return ssdp;
+}
+
+Result<DevicePersona::ReplyPatch> parse_reply_patch(const Reader& r, const json::value& v, std::string_view where) {
+  auto o = r.object(v, where);
+  if (!o) return o.error();
+  if (auto k = r.known_keys(**o, where, {"offset", "bytes"}); !k) return k.error();
+  const auto* offset = (*o)->if_contains("offset");
+  const auto* bytes = (*o)->if_contains("bytes");
+  if (offset == nullptr || bytes == nullptr) return r.error(where, "needs \"offset\" and \"bytes\"");
+  auto n = r.integer(*offset, at(where, "offset"), {0, static_cast<std::int64_t>(kMaxDatagramReplyBytes)});
+  if (!n) return n.error();
+  auto patch = r.bytes(*bytes, at(where, "bytes"), kMaxPatchBytes);
+  if (!patch) return patch.error();
+  if (patch->empty()) return r.error(at(where, "bytes"), "must not be empty");
+  return DevicePersona::ReplyPatch{static_cast<std::size_t>(*n), std::move(*patch)};
+}
+
+bool is_binary_behavior(DevicePersona::Behavior behavior) {
+  return behavior == DevicePersona::Behavior::pptp || behavior == DevicePersona::Behavior::l2tp ||
+         behavior == DevicePersona::Behavior::ssdp;
+}
+
+// reply_patch, reply_bytes and reply_copies, checked against every main reply
+// the persona can send.
+Result<> parse_reply_options(const Reader& r, const json::object& o, std::string_view where, DevicePersona& p) {
+  const auto* patch = o.if_contains("reply_patch");
+  const auto* cut = o.if_contains("reply_bytes");
+  const auto* copies = o.if_contains("reply_copies");
+  if (!is_binary_behavior(p.behavior)) {
+    if (patch != nullptr || cut != nullptr || copies != nullptr) {
+      return r.error(where, "reply_patch, reply_bytes and reply_copies go with behaviors pptp, l2tp and ssdp only");
+    }
+    return {};
+  }
+  const auto replies = PreparedPersona::main_replies(p);
+  std::size_t shortest = replies.front().size();
+  for (const auto& reply : replies) {
+    shortest = std::min(shortest, reply.size());
+    if (p.answers_datagrams() && reply.size() > kMaxDatagramReplyBytes) {
+      return r.error(where, fmt::format("a reply is {} bytes; a datagram reply holds at most {}", reply.size(),
+                                        kMaxDatagramReplyBytes));
+    }
+  }
+  if (patch != nullptr) {
+    auto parsed = parse_reply_patch(r, *patch, at(where, "reply_patch"));
+    if (!parsed) return parsed.error();
+    if (parsed->offset + parsed->bytes.size() > shortest) {
+      return r.error(at(where, "reply_patch"), fmt::format("ends at byte {}; the reply is {} bytes",
+                                                           parsed->offset + parsed->bytes.size(), shortest));
+    }
+    p.reply_patch = std::move(*parsed);
+  }
+  if (cut != nullptr) {
+    auto n = r.integer(*cut, at(where, "reply_bytes"), {1, static_cast<std::int64_t>(shortest) - 1});
+    if (!n) return n.error();
+    p.reply_bytes = static_cast<std::size_t>(*n);
+  }
+  if (copies != nullptr) {
+    if (!p.answers_datagrams()) return r.error(at(where, "reply_copies"), "goes with behaviors l2tp and ssdp only");
+    auto n = r.integer(*copies, at(where, "reply_copies"), kReplyCopiesRange);
+    if (!n) return n.error();
+    p.reply_copies = static_cast<unsigned>(*n);
+  }
+  return {};
+}
+
+using EndpointSet = std::set<std::tuple<std::uint32_t, std::uint16_t, DevicePersona::Transport>>;
+
 Result<DevicePersona> parse_persona(const Reader& r, const json::value& v, std::string_view index_where,
-                                    std::set<std::pair<std::uint32_t, std::uint16_t>>& endpoints) {
+                                    EndpointSet& endpoints) {
   auto o = r.object(v, index_where);
   if (!o) return o.error();
   DevicePersona p;
@@ -513,9 +718,10 @@ Result<DevicePersona> parse_persona(const Reader& r, const json::value& v, std::
   // From here on messages name the persona, which is easier to find than an index.
   const std::string where = fmt::format("{} \"{}\"", index_where, p.name);
 
-  if (auto k = r.known_keys(**o, where,
-                            {"name", "protocol", "behavior", "expected_status", "listen", "headers", "pages",
-                             "certificate", "banner", "body_bytes", "drip_interval_ms"});
+  if (auto k = r.known_keys(
+          **o, where,
+          {"name", "protocol", "behavior", "expected_status", "listen", "headers", "pages", "certificate", "banner",
+           "body_bytes", "drip_interval_ms", "pptp", "l2tp", "ssdp", "reply_patch", "reply_bytes", "reply_copies"});
       !k) {
     return k.error();
   }
@@ -538,13 +744,21 @@ Result<DevicePersona> parse_persona(const Reader& r, const json::value& v, std::
   if (known_behavior == kBehaviors.end()) {
     return r.error(at(where, "behavior"),
                    fmt::format("\"{}\" is not one of http endless-headers huge-body drip tls-garbage telnet-storm "
-                               "banner silent close",
+                               "banner silent close pptp l2tp ssdp",
                                *behavior_text));
   }
   p.behavior = known_behavior->second;
-  if (p.reads_request() && p.protocol != "http") {
-    return r.error(at(where, "protocol"),
-                   fmt::format("behavior {} speaks HTTP, so protocol must be http", *behavior_text));
+  if (p.reads_request() &&
+      std::find(kHttpProtocols.begin(), kHttpProtocols.end(), p.protocol) == kHttpProtocols.end()) {
+    return r.error(
+        at(where, "protocol"),
+        fmt::format("behavior {} speaks HTTP, so protocol must be http, cwmp, sstp or sslvpn", *behavior_text));
+  }
+  // The binary behaviors are their protocol; SSDP is how UPnP answers.
+  const std::string_view binary_protocol = p.behavior == DevicePersona::Behavior::ssdp ? "upnp" : *behavior_text;
+  if (is_binary_behavior(p.behavior) && p.protocol != binary_protocol) {
+    return r.error(at(where, "protocol"), fmt::format("behavior {} speaks {}, so protocol must be {}", *behavior_text,
+                                                      binary_protocol, binary_protocol));
   }
 
   const auto* expected = (*o)->if_contains("expected_status");
@@ -567,7 +781,7 @@ Result<DevicePersona> parse_persona(const Reader& r, const json::value& v, std::
     const std::string here = at(at(where, "listen"), i);
     auto entry = r.object((**listen_list)[i], here);
     if (!entry) return entry.error();
-    if (auto k = r.known_keys(**entry, here, {"ip", "port", "tls"}); !k) return k.error();
+    if (auto k = r.known_keys(**entry, here, {"ip", "port", "tls", "transport"}); !k) return k.error();
     const auto* ip = (*entry)->if_contains("ip");
     const auto* port = (*entry)->if_contains("port");
     if (ip == nullptr || port == nullptr) return r.error(here, "needs \"ip\" and \"port\"");
@@ -583,8 +797,26 @@ Result<DevicePersona> parse_persona(const Reader& r, const json::value& v, std::
       if (!flag) return flag.error();
       l.tls = *flag;
     }
-    if (!endpoints.emplace(*address, l.port).second) {
-      return r.error(here, fmt::format("{}:{} is already taken by another listen entry", l.ip, l.port));
+    if (const auto* transport = (*entry)->if_contains("transport")) {
+      auto kind = r.text(*transport, at(here, "transport"), 8);
+      if (!kind) return kind.error();
+      if (*kind != "tcp" && *kind != "udp") {
+        return r.error(at(here, "transport"), fmt::format("\"{}\" is not tcp or udp", *kind));
+      }
+      l.transport = *kind == "udp" ? DevicePersona::Transport::udp : DevicePersona::Transport::tcp;
+    }
+    const bool udp = l.transport == DevicePersona::Transport::udp;
+    if (udp != p.answers_datagrams()) {
+      return r.error(here,
+                     udp ? fmt::format("behavior {} answers connections, not datagrams", *behavior_text)
+                         : fmt::format("behavior {} answers datagrams: needs \"transport\": \"udp\"", *behavior_text));
+    }
+    if (l.tls && (udp || p.behavior == DevicePersona::Behavior::pptp)) {
+      return r.error(here, fmt::format("behavior {} speaks in the clear: no \"tls\"", *behavior_text));
+    }
+    if (!endpoints.emplace(*address, l.port, l.transport).second) {
+      return r.error(
+          here, fmt::format("{} {}:{} is already taken by another listen entry", udp ? "udp" : "tcp", l.ip, l.port));
     }
     if (p.behavior == DevicePersona::Behavior::tls_garbage && !l.tls) {
       return r.error(here, "behavior tls-garbage needs \"tls\": true (a grabber should try TLS there)");
@@ -605,11 +837,22 @@ Result<DevicePersona> parse_persona(const Reader& r, const json::value& v, std::
     auto list = r.array(*pages, at(where, "pages"), kMaxPages, false);
     if (!list) return list.error();
     for (std::size_t i = 0; i < (*list)->size(); ++i) {
-      auto page = parse_page(r, (**list)[i], at(at(where, "pages"), i));
+      const std::string here = at(at(where, "pages"), i);
+      auto page = parse_page(r, (**list)[i], here);
       if (!page) return page.error();
-      const bool duplicate = std::any_of(p.pages.begin(), p.pages.end(),
-                                         [&](const DevicePersona::Page& other) { return other.path == page->path; });
-      if (duplicate) return r.error(at(at(where, "pages"), i), fmt::format("path {} appears twice", page->path));
+      if (p.behavior == DevicePersona::Behavior::drip && (!page->method.empty() || page->declared_length)) {
+        return r.error(here,
+                       "behavior drip sends its \"/\" page whatever the request: no \"method\" or "
+                       "\"declared_length\"");
+      }
+      const bool duplicate = std::any_of(p.pages.begin(), p.pages.end(), [&](const DevicePersona::Page& other) {
+        return other.path == page->path && other.method == page->method;
+      });
+      if (duplicate) {
+        return r.error(here, page->method.empty()
+                                 ? fmt::format("path {} appears twice", page->path)
+                                 : fmt::format("path {} appears twice for method {}", page->path, page->method));
+      }
       p.pages.push_back(std::move(*page));
     }
   } else if (has_pages_behavior) {
@@ -662,6 +905,27 @@ Result<DevicePersona> parse_persona(const Reader& r, const json::value& v, std::
     if (!ms) return ms.error();
     p.drip_interval = std::chrono::milliseconds(*ms);
   }
+
+  const bool tunnel_behavior =
+      p.behavior == DevicePersona::Behavior::pptp || p.behavior == DevicePersona::Behavior::l2tp;
+  for (const std::string_view key : {"pptp", "l2tp", "ssdp"}) {
+    const auto* value = (*o)->if_contains(key);
+    const bool wanted = *behavior_text == key;
+    if ((value != nullptr) != wanted)
+      return r.error(where, fmt::format("\"{0}\" goes with behavior {0}, and only there", key));
+    if (value == nullptr) continue;
+    if (tunnel_behavior) {
+      auto tunnel = parse_tunnel(r, *value, at(where, key), key == "pptp");
+      if (!tunnel) return tunnel.error();
+      p.tunnel = std::move(*tunnel);
+    } else {
+      auto ssdp = parse_ssdp(r, *value, at(where, key));
+      if (!ssdp) return ssdp.error();
+      p.ssdp = std::move(*ssdp);
+    }
+  }
+  // Last: the replies they are checked against need every other field.
+  if (auto ok = parse_reply_options(r, **o, where, p); !ok) return ok.error();
   return p;
 }
 
@@ -669,9 +933,9 @@ Result<DeviceLimits> parse_limits(const Reader& r, const json::value& v) {
   constexpr std::string_view where = "limits";
   auto o = r.object(v, where);
   if (!o) return o.error();
-  if (auto k = r.known_keys(
-          **o, where,
-          {"threads", "max_connections", "max_request_head_bytes", "connection_lifetime_ms", "idle_timeout_ms"});
+  if (auto k = r.known_keys(**o, where,
+                            {"threads", "max_connections", "max_request_head_bytes", "connection_lifetime_ms",
+                             "idle_timeout_ms", "max_datagram_bytes", "udp_replies_per_source_per_second"});
       !k) {
     return k.error();
   }
@@ -705,6 +969,16 @@ Result<DeviceLimits> parse_limits(const Reader& r, const json::value& v) {
   }
   if (auto ok = read("idle_timeout_ms", kLifetimeMsRange,
                      [&](std::int64_t n) { limits.idle_timeout = std::chrono::milliseconds(n); });
+      !ok) {
+    return ok.error();
+  }
+  if (auto ok = read("max_datagram_bytes", kDatagramBytesRange,
+                     [&](std::int64_t n) { limits.max_datagram_bytes = static_cast<std::size_t>(n); });
+      !ok) {
+    return ok.error();
+  }
+  if (auto ok = read("udp_replies_per_source_per_second", kUdpRepliesRange,
+                     [&](std::int64_t n) { limits.udp_replies_per_source_per_second = static_cast<unsigned>(n); });
       !ok) {
     return ok.error();
   }
@@ -742,7 +1016,7 @@ Result<DeviceConfig> DeviceConfig::parse(std::string_view text, const std::files
   if (personas == nullptr) return r.error("top level", "\"personas\" is missing");
   auto list = r.array(*personas, "personas", kMaxPersonas, false);
   if (!list) return list.error();
-  std::set<std::pair<std::uint32_t, std::uint16_t>> endpoints;
+  EndpointSet endpoints;
   for (std::size_t i = 0; i < (*list)->size(); ++i) {
     auto persona = parse_persona(r, (**list)[i], at("personas", i), endpoints);
     if (!persona) return persona.error();
@@ -782,8 +1056,8 @@ std::string DeviceConfig::services_csv() const {
   std::string out;
   for (const auto& p : personas_) {
     for (const auto& l : p.listen) {
-      out += fmt::format("{},{},{},{},{},{}\n", l.ip, l.port, p.protocol, l.tls ? "true" : "false", p.name,
-                         p.expected_status);
+      out += fmt::format("{},{},{},{},{},{},{}\n", l.ip, l.port, p.protocol, l.tls ? "true" : "false", p.name,
+                         p.expected_status, l.transport == DevicePersona::Transport::udp ? "udp" : "tcp");
     }
   }
   return out;

@@ -7,14 +7,20 @@
 //
 // Format, in short (lab/devices.json documents every key in its comments):
 //   { "limits": { "threads", "max_connections", "max_request_head_bytes",
-//                 "connection_lifetime_ms", "idle_timeout_ms" },        all optional
+//                 "connection_lifetime_ms", "idle_timeout_ms",
+//                 "max_datagram_bytes", "udp_replies_per_source_per_second" },  all optional
 //     "personas": [ { "name", "protocol", "behavior", "expected_status",
-//                     "listen": [ { "ip", "port", "tls" } ],
-//                     "headers": [ [name, value] ],  "pages": [ { "path", "status",
-//                     "reason", "headers", "body" | "body_file" } ],
+//                     "listen": [ { "ip", "port", "tls", "transport" } ],
+//                     "headers": [ [name, value] ],  "pages": [ { "path", "method", "status",
+//                     "reason", "headers", "body" | "body_file", "declared_length" } ],
 //                     "certificate": { "key", "subject", "issuer", "san",
 //                                      "not_before", "not_after", "serial" },
-//                     "banner", "body_bytes", "drip_interval_ms" } ] }
+//                     "banner", "body_bytes", "drip_interval_ms",
+//                     "pptp" | "l2tp": { "host_name", "vendor", "firmware_revision",
+//                                        "framing_capabilities", "bearer_capabilities",
+//                                        "max_channels" (pptp) },
+//                     "ssdp": { "server", "location", "udn", "device_type", "max_age_s" },
+//                     "reply_patch": { "offset", "bytes" }, "reply_bytes", "reply_copies" } ] }
 // Header values and banners are bytes: each JSON character U+0000-U+00FF is
 // one byte (Latin-1, HTTP's historical header charset), so "\u0000" and
 // "\u00ff" write a NUL and a 0xFF byte.
@@ -36,7 +42,7 @@ class DeviceConfig {
   static constexpr std::size_t kMaxConfigBytes = 1 << 20;
   static constexpr std::size_t kMaxBodyBytes = 1 << 20;  // per page (body or body_file)
   static constexpr std::size_t kMaxPersonas = 256;
-  static constexpr std::size_t kMaxListenEntries = 1024;  // over all personas
+  static constexpr std::size_t kMaxListenEntries = 1024;  // over all personas, TCP and UDP
 
   // Reads and parses FILE. Every problem, a missing file included, is an
   // invalid_input error of one line that names the file and the bad value.
@@ -51,7 +57,7 @@ class DeviceConfig {
   std::size_t listen_count() const;
 
   // One CSV row per listen entry, in config order, no header:
-  // ip,port,protocol,tls,service,expected_status
+  // ip,port,protocol,tls,service,expected_status,transport
   std::string services_csv() const;
 
  private:

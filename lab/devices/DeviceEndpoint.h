@@ -1,7 +1,7 @@
 #pragma once
-// One listen entry as the event loops see it: where to listen and whom to
-// play there. Contract: the persona and the TLS context are owned by
-// DeviceServer and outlive every worker and session.
+// One listen entry as the event loops see it: where to listen (a TCP or a UDP
+// port) and whom to play there. Contract: the persona and the TLS context are
+// owned by DeviceServer and outlive every worker and session.
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 
@@ -10,7 +10,8 @@
 namespace fumidai::lab {
 
 struct DeviceEndpoint {
-  boost::asio::ip::tcp::endpoint address;
+  boost::asio::ip::tcp::endpoint address;  // for a UDP entry, the same address and port
+  DevicePersona::Transport transport = DevicePersona::Transport::tcp;
   const PreparedPersona* persona = nullptr;
   // Set when sessions complete a TLS handshake before behaving.
   boost::asio::ssl::context* tls = nullptr;

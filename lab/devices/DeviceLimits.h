@@ -2,7 +2,9 @@
 // The emulator's own limits, so that no peer (and no benchmark) can exhaust
 // it: every connection ends by connection_lifetime at the latest, whatever it
 // is doing, and a connection that has not sent a complete request head within
-// idle_timeout is closed. DeviceConfig validates the ranges.
+// idle_timeout is closed. A UDP endpoint drops datagrams longer than
+// max_datagram_bytes unread and sends one source at most
+// udp_replies_per_source_per_second datagrams. DeviceConfig validates the ranges.
 // Contract: plain value type.
 #include <chrono>
 #include <cstddef>
@@ -15,6 +17,8 @@ struct DeviceLimits {
   std::size_t max_request_head_bytes = 8192;  // request line and headers; a longer head gets 400 and a close
   std::chrono::milliseconds connection_lifetime{30000};
   std::chrono::milliseconds idle_timeout{10000};  // waiting for a complete request head
+  std::size_t max_datagram_bytes = 2048;          // a request datagram; longer ones get no reply
+  unsigned udp_replies_per_source_per_second = 20;
 };
 
 }  // namespace fumidai::lab

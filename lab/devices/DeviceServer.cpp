@@ -46,18 +46,22 @@ Result<std::unique_ptr<DeviceServer>> DeviceServer::open(const DeviceConfig& con
   }
 
   // The connection limit is split evenly; SO_REUSEPORT spreads connections
-  // evenly enough for a lab.
+  // evenly enough for a lab. A UDP endpoint goes to one worker, round robin,
+  // so that its per-source rate limit is one counter.
   const std::size_t per_worker = (limits.max_connections + limits.threads - 1) / limits.threads;
   for (unsigned t = 0; t < limits.threads; ++t) {
     auto worker = std::make_unique<DeviceWorker>(clock, limits, per_worker);
+    std::size_t udp_index = 0;
     for (std::size_t p = 0; p < server->config_.personas().size(); ++p) {
       const DevicePersona& persona = server->config_.personas()[p];
       for (const auto& listen : persona.listen) {
+        if (listen.transport == DevicePersona::Transport::udp && udp_index++ % limits.threads != t) continue;
         boost::system::error_code ec;
         const auto address = asio::ip::make_address_v4(listen.ip, ec);
         if (ec) return make_input_error(fmt::format("persona {}: bad address {}", persona.name, listen.ip));
         DeviceEndpoint endpoint;
         endpoint.address = asio::ip::tcp::endpoint(address, listen.port);
+        endpoint.transport = listen.transport;
         endpoint.persona = server->personas_[p].get();
         endpoint.tls = listen.tls ? server->tls_[p].get() : nullptr;
         if (auto ok = worker->listen(endpoint); !ok) {

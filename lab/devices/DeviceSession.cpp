@@ -8,6 +8,7 @@
 
 #include "DeviceWorker.h"
 #include "HttpRequestHead.h"
+#include "PptpMessage.h"
 
 namespace fumidai::lab {
 namespace {
@@ -67,7 +68,13 @@ void DeviceSession::begin() {
     case Behavior::silent:
       discard();
       break;
+    case Behavior::pptp:
+      state_ = State::read_request;
+      read_control();
+      break;
     case Behavior::close:
+    case Behavior::l2tp:  // datagram behaviors never get a connection (DeviceConfig sees to it)
+    case Behavior::ssdp:
       finish();
       break;
   }
@@ -147,12 +154,14 @@ void DeviceSession::handle_request(std::size_t head_length) {
     return;
   }
   // A request body would have to be read past; the emulator answers and closes instead.
-  respond(persona_->response_for(request->path), request->keep_alive && !request->has_body, request->method == "HEAD");
+  respond(persona_->response_for(request->method, request->path), request->keep_alive && !request->has_body,
+          request->method == "HEAD");
 }
 
 void DeviceSession::respond(const PreparedPersona::Response& response, bool keep_alive, bool head_only) {
   state_ = State::write;
   keep_alive_ = keep_alive;
+  hold_open_ = response.holds_open;
   // Counted from now, not from when the write completes, so that a client
   // holding the response knows where the deadline stands.
   if (keep_alive) idle_deadline_ = worker_.now() + worker_.limits().idle_timeout;
@@ -163,17 +172,66 @@ void DeviceSession::respond(const PreparedPersona::Response& response, bool keep
 }
 
 void DeviceSession::after_response() {
+  if (hold_open_) return discard();
   if (!keep_alive_) return shutdown_then_finish();
   // Bytes after the answered head (a pipelined request) move to the front.
-  std::memmove(head_.get(), head_.get() + consumed_, filled_ - consumed_);
-  filled_ -= consumed_;
-  consumed_ = 0;
+  drop_consumed();
   const std::size_t end = HttpRequestHead::find_end(std::string_view(head_.get(), filled_), 0);
   if (end != 0) {
     handle_request(end);
   } else {
     read_request();
   }
+}
+
+void DeviceSession::drop_consumed() {
+  std::memmove(head_.get(), head_.get() + consumed_, filled_ - consumed_);
+  filled_ -= consumed_;
+  consumed_ = 0;
+}
+
+// PPTP: control messages framed by their length. Until the SCCRQ the state is
+// read_request (the idle timeout applies), then control (only the lifetime).
+void DeviceSession::read_control() {
+  in_flight_ = true;
+  with_stream([this](auto& stream) {
+    stream.async_read_some(asio::buffer(head_.get() + filled_, head_capacity_ - filled_),
+                           [this](const error_code& ec, std::size_t n) {
+                             in_flight_ = false;
+                             if (ec || closing_) return finish();
+                             filled_ += n;
+                             on_control_bytes();
+                           });
+  });
+}
+
+void DeviceSession::on_control_bytes() {
+  while (true) {
+    const PptpMessage message = PptpMessage::frame(std::string_view(head_.get(), filled_));
+    if (message.status == PptpMessage::Status::invalid) return finish();
+    // A message is at most PptpMessage::kMaxBytes, less than any head buffer.
+    if (message.status == PptpMessage::Status::incomplete) return read_control();
+    consumed_ = message.length;
+    if (state_ == State::read_request) {
+      // The first message must open the control connection, as pptpd insists.
+      if (!message.is_start_request()) return finish();
+      state_ = State::write;
+      return write(asio::buffer(persona_->reply()), &DeviceSession::after_start_reply);
+    }
+    if (message.is_stop_request()) {
+      state_ = State::write;
+      return write(asio::buffer(persona_->stop_reply()), &DeviceSession::finish);
+    }
+    // Anything else (echo requests, call requests) is read past.
+    drop_consumed();
+  }
+}
+
+void DeviceSession::after_start_reply() {
+  if (persona_->cuts_reply()) return finish();
+  drop_consumed();
+  state_ = State::control;
+  on_control_bytes();
 }
 
 void DeviceSession::stream_next() {

@@ -1,7 +1,7 @@
 #pragma once
 // One accepted connection, played as its endpoint's persona: optionally a TLS
 // handshake, then the behavior (serve pages with keep-alive, stream, drip,
-// send a banner, say nothing, ...). Sessions are pooled by their worker and
+// send a banner, say nothing, answer PPTP control messages, ...). Sessions are pooled by their worker and
 // reused for later connections, so the per-connection cost is the socket and,
 // for TLS, OpenSSL's own state.
 //
@@ -9,7 +9,9 @@
 // whatever it does, and while it waits for a TLS handshake or a complete
 // request head, at idle_timeout. The worker's tick checks both against the
 // injected clock (and paces drip). Bytes read are never trusted: the head
-// buffer has a fixed size and is the only thing filled from the network.
+// buffer has a fixed size and is the only thing filled from the network (PPTP
+// messages are framed in it too; PptpMessage caps their length below the
+// smallest head limit).
 //
 // Contract: created, used and destroyed on its worker's thread. At most one
 // asynchronous operation is in flight; the session goes back to the worker
@@ -47,7 +49,7 @@ class DeviceSession {
   void set_active_index(std::size_t index) { active_index_ = index; }
 
  private:
-  enum class State { free, handshake, read_request, write, stream, drip_wait, discard, shutdown };
+  enum class State { free, handshake, read_request, write, stream, drip_wait, discard, control, shutdown };
   using Next = void (DeviceSession::*)();
 
   void begin();
@@ -56,6 +58,10 @@ class DeviceSession {
   void handle_request(std::size_t head_length);
   void respond(const PreparedPersona::Response& response, bool keep_alive, bool head_only);
   void after_response();
+  void drop_consumed();
+  void read_control();
+  void on_control_bytes();
+  void after_start_reply();
   void stream_next();
   void drip_step();
   void after_drip();
@@ -85,6 +91,7 @@ class DeviceSession {
   bool in_flight_ = false;
   bool closing_ = false;
   bool keep_alive_ = false;
+  bool hold_open_ = false;  // the response's framing never ends: read and discard afterwards
   Nanos lifetime_deadline_{0};
   Nanos idle_deadline_{0};
   Nanos next_drip_{0};

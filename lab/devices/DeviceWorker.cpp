@@ -33,6 +33,12 @@ DeviceWorker::DeviceWorker(Clock& clock, const DeviceLimits& limits, std::size_t
 }
 
 Result<> DeviceWorker::listen(const DeviceEndpoint& endpoint) {
+  if (endpoint.transport == DevicePersona::Transport::udp) {
+    auto datagrams = std::make_unique<DeviceDatagramEndpoint>(*this, endpoint);
+    if (auto ok = datagrams->open(); !ok) return ok.error();
+    datagram_endpoints_.push_back(std::move(datagrams));
+    return {};
+  }
   auto acceptor = std::make_unique<Acceptor>(io_, endpoint);
   auto& socket = acceptor->socket;
   error_code ec;
@@ -51,6 +57,7 @@ Result<> DeviceWorker::listen(const DeviceEndpoint& endpoint) {
 
 void DeviceWorker::run() {
   for (auto& acceptor : acceptors_) accept(*acceptor);
+  for (auto& datagrams : datagram_endpoints_) datagrams->start();
   arm_tick();
   io_.run();
 }
@@ -121,6 +128,7 @@ void DeviceWorker::on_tick() {
       accept(*acceptor);
     }
   }
+  for (auto& datagrams : datagram_endpoints_) datagrams->on_tick();
   arm_tick();
 }
 

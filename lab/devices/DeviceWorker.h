@@ -1,10 +1,12 @@
 #pragma once
 // One event loop of the emulator: an io_context run by one thread, its own
-// listening socket for every endpoint (SO_REUSEPORT, so the kernel spreads
-// new connections over the workers without a shared accept lock), and a pool
-// of sessions. Over max_sessions, a new connection is accepted and closed at
+// listening socket for every TCP endpoint (SO_REUSEPORT, so the kernel spreads
+// new connections over the workers without a shared accept lock), a pool of
+// sessions, and the UDP endpoints DeviceServer gave it (each UDP endpoint has
+// one worker). Over max_sessions, a new connection is accepted and closed at
 // once, which keeps the accept queue moving. A tick every kTick checks the
-// sessions' deadlines against the injected clock.
+// sessions' deadlines against the injected clock (and resumes UDP endpoints
+// after a socket error).
 // Contract: listen() before run(); run() on the worker's own thread; stop()
 // from any thread. Sessions, acceptors and handlers live on that thread only.
 // The clock, limits and endpoints' personas and TLS contexts are borrowed and
@@ -17,6 +19,7 @@
 #include <memory>
 #include <vector>
 
+#include "DeviceDatagramEndpoint.h"
 #include "DeviceEndpoint.h"
 #include "DeviceLimits.h"
 #include "DeviceSession.h"
@@ -34,7 +37,7 @@ class DeviceWorker {
   DeviceWorker(const DeviceWorker&) = delete;
   DeviceWorker& operator=(const DeviceWorker&) = delete;
 
-  // Binds and listens; a failure names the address.
+  // Binds and listens (TCP) or binds (UDP); a failure names the address.
   Result<> listen(const DeviceEndpoint& endpoint);
   // Serves until stop().
   void run();
@@ -66,6 +69,7 @@ class DeviceWorker {
   boost::asio::io_context io_;
   boost::asio::steady_timer tick_;
   std::vector<std::unique_ptr<Acceptor>> acceptors_;
+  std::vector<std::unique_ptr<DeviceDatagramEndpoint>> datagram_endpoints_;
   std::vector<std::unique_ptr<DeviceSession>> sessions_;  // every session made, in use or not
   std::vector<DeviceSession*> free_;
   std::vector<DeviceSession*> active_;

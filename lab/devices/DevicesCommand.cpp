@@ -90,7 +90,7 @@ void register_devices_command(CLI::App& lab, int& exit_code) {
       lab.add_subcommand("devices", "Emulate home routers' web interfaces and hostile peers (foreground)");
   devices->add_option("--config", options->config, "Personas and limits (lab/devices.json)")->required();
   devices->add_flag("--print-services", options->print_services,
-                    "Print ip,port,protocol,tls,service,expected_status per listen entry and exit");
+                    "Print ip,port,protocol,tls,service,expected_status,transport per listen entry and exit");
   devices->callback([options, &exit_code] { exit_code = run_devices(options->config, options->print_services); });
 }
 

@@ -4,6 +4,10 @@
 
 #include <algorithm>
 
+#include "L2tpMessage.h"
+#include "PptpMessage.h"
+#include "SsdpSearch.h"
+
 namespace fumidai::lab {
 namespace {
 
@@ -12,9 +16,11 @@ constexpr std::size_t kZeroChunkBytes = std::size_t{64} * 1024;
 constexpr std::size_t kGarbageBytes = 1024;
 constexpr unsigned char kIac = 255, kWill = 251, kDo = 253;
 
+// An empty reason leaves the status line at "HTTP/1.1 200", as SSTP servers write it.
 std::string status_and_headers(int status, std::string_view reason, const DevicePersona::Headers& persona_headers,
                                const DevicePersona::Headers& page_headers) {
-  std::string head = fmt::format("HTTP/1.1 {} {}\r\n", status, reason);
+  std::string head =
+      reason.empty() ? fmt::format("HTTP/1.1 {}\r\n", status) : fmt::format("HTTP/1.1 {} {}\r\n", status, reason);
   for (const auto* list : {&persona_headers, &page_headers}) {
     for (const auto& [name, value] : *list) head.append(name).append(": ").append(value).append("\r\n");
   }
@@ -27,6 +33,15 @@ PreparedPersona::Response make_response(int status, std::string_view reason,
   const std::string head = status_and_headers(status, reason, persona_headers, page_headers) +
                            fmt::format("Content-Length: {}\r\n", body.size());
   return {head + "Connection: keep-alive\r\n\r\n", head + "Connection: close\r\n\r\n", std::move(body)};
+}
+
+PreparedPersona::Response make_page(const DevicePersona::Page& page, const DevicePersona::Headers& persona_headers) {
+  if (!page.declared_length) {
+    return make_response(page.status, page.reason, persona_headers, page.headers, page.body);
+  }
+  std::string head = status_and_headers(page.status, page.reason, persona_headers, page.headers) +
+                     fmt::format("Content-Length: {}\r\n\r\n", *page.declared_length);
+  return {head, head, page.body, true};
 }
 
 std::string error_page(int status, std::string_view reason) {
@@ -80,10 +95,13 @@ PreparedPersona::PreparedPersona(const DevicePersona& persona)
       drip_interval_(persona.drip_interval),
       body_bytes_(persona.body_bytes),
       not_found_(make_response(404, "Not Found", persona.headers, kHtml, error_page(404, "Not Found"))),
-      bad_request_(make_response(400, "Bad Request", persona.headers, kHtml, error_page(400, "Bad Request"))) {
-  for (const auto& page : persona.pages) {
-    pages_.push_back({page.path, make_response(page.status, page.reason, persona.headers, page.headers, page.body)});
-  }
+      bad_request_(make_response(400, "Bad Request", persona.headers, kHtml, error_page(400, "Bad Request"))),
+      reply_patch_(persona.reply_patch),
+      reply_bytes_(persona.reply_bytes),
+      reply_copies_(persona.reply_copies) {
+  for (const auto& page : persona.pages) pages_.push_back({page.path, page.method, make_page(page, persona.headers)});
+  // Pages for one method first, so that they win over a page for any method at the same path.
+  std::stable_partition(pages_.begin(), pages_.end(), [](const Page& page) { return !page.method.empty(); });
   using Behavior = DevicePersona::Behavior;
   switch (behavior_) {
     case Behavior::endless_headers:
@@ -96,7 +114,7 @@ PreparedPersona::PreparedPersona(const DevicePersona& persona)
       chunk_.assign(kZeroChunkBytes, '\0');
       break;
     case Behavior::drip: {
-      const Response& root = response_for("/");
+      const Response& root = response_for("GET", "/");
       opening_ = root.head_close + root.body;
       break;
     }
@@ -109,6 +127,20 @@ PreparedPersona::PreparedPersona(const DevicePersona& persona)
     case Behavior::banner:
       opening_ = persona.banner;
       break;
+    case Behavior::pptp:
+      reply_ = PptpMessage::start_reply(persona.tunnel);
+      finish_reply(reply_);
+      stop_reply_ = PptpMessage::stop_reply();
+      break;
+    case Behavior::l2tp:
+      reply_ = L2tpMessage::start_reply(persona.tunnel);
+      break;
+    case Behavior::ssdp:
+      search_replies_ = main_replies(persona);
+      for (auto& reply : search_replies_) finish_reply(reply);
+      ssdp_udn_ = persona.ssdp.udn;
+      ssdp_device_type_ = persona.ssdp.device_type;
+      break;
     case Behavior::http:
     case Behavior::silent:
     case Behavior::close:
@@ -116,9 +148,41 @@ PreparedPersona::PreparedPersona(const DevicePersona& persona)
   }
 }
 
-const PreparedPersona::Response& PreparedPersona::response_for(std::string_view path) const {
-  const auto page = std::find_if(pages_.begin(), pages_.end(), [&](const Page& p) { return p.path == path; });
+const PreparedPersona::Response& PreparedPersona::response_for(std::string_view method, std::string_view path) const {
+  const auto page = std::find_if(pages_.begin(), pages_.end(), [&](const Page& p) {
+    return p.path == path && (p.method.empty() || p.method == method);
+  });
   return page == pages_.end() ? not_found_ : page->response;
+}
+
+std::string_view PreparedPersona::search_reply(std::string_view st) const {
+  if (search_replies_.empty()) return {};
+  if (st == "ssdp:all" || st == "upnp:rootdevice") return search_replies_[0];
+  if (st == ssdp_udn_) return search_replies_[1];
+  if (st == ssdp_device_type_) return search_replies_[2];
+  return {};
+}
+
+void PreparedPersona::finish_reply(std::string& reply) const {
+  if (reply_patch_) reply.replace(reply_patch_->offset, reply_patch_->bytes.size(), reply_patch_->bytes);
+  if (reply_bytes_ != 0) reply.resize(std::min(reply.size(), reply_bytes_));
+}
+
+std::vector<std::string> PreparedPersona::main_replies(const DevicePersona& persona) {
+  switch (persona.behavior) {
+    case DevicePersona::Behavior::pptp:
+      return {PptpMessage::start_reply(persona.tunnel)};
+    case DevicePersona::Behavior::l2tp:
+      return {L2tpMessage::start_reply(persona.tunnel)};
+    case DevicePersona::Behavior::ssdp: {
+      const auto& ssdp = persona.ssdp;
+      return {SsdpSearch::reply(ssdp, persona.headers, "upnp:rootdevice", ssdp.udn + "::upnp:rootdevice"),
+              SsdpSearch::reply(ssdp, persona.headers, ssdp.udn, ssdp.udn),
+              SsdpSearch::reply(ssdp, persona.headers, ssdp.device_type, ssdp.udn + "::" + ssdp.device_type)};
+    }
+    default:
+      return {};
+  }
 }
 
 }  // namespace fumidai::lab

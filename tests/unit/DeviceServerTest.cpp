@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -39,9 +40,10 @@ namespace asio = boost::asio;
 // Only a guard against a hung test; no test asserts how long anything takes.
 constexpr int kSocketTimeoutSeconds = 20;
 
-std::string test_address() {
+// `base` 100 for the server; 200 for a second client source address.
+std::string test_address(unsigned base = 100) {
   const auto pid = static_cast<unsigned>(getpid());
-  return "127." + std::to_string(100 + ((pid >> 16) & 63)) + "." + std::to_string((pid >> 8) & 255) + "." +
+  return "127." + std::to_string(base + ((pid >> 16) & 63)) + "." + std::to_string((pid >> 8) & 255) + "." +
          std::to_string(pid & 255);
 }
 
@@ -112,11 +114,82 @@ class Client {
     char byte = 0;
     return recv(fd_, &byte, 1, 0) <= 0;
   }
+  int fd() const { return fd_; }
 
  private:
   int fd_;
   bool connected_ = false;
 };
+
+// A UDP socket bound to `ip` (so that its source address is known) that
+// sends to one server address and receives with a guard timeout.
+class DatagramClient {
+ public:
+  DatagramClient(const std::string& ip, const std::string& server_ip, int port)
+      : fd_(socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
+    timeval timeout{kSocketTimeoutSeconds, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    inet_pton(AF_INET, ip.c_str(), &local.sin_addr);
+    bound_ = bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) == 0;
+    server_.sin_family = AF_INET;
+    server_.sin_port = htons(static_cast<std::uint16_t>(port));
+    inet_pton(AF_INET, server_ip.c_str(), &server_.sin_addr);
+  }
+  DatagramClient(const DatagramClient&) = delete;
+  DatagramClient& operator=(const DatagramClient&) = delete;
+  ~DatagramClient() { close(fd_); }
+
+  bool bound() const { return bound_; }
+  void send(const std::string& bytes) {
+    ASSERT_EQ(sendto(fd_, bytes.data(), bytes.size(), 0, reinterpret_cast<const sockaddr*>(&server_), sizeof server_),
+              static_cast<ssize_t>(bytes.size()));
+  }
+  // The next datagram (empty after the guard timeout).
+  std::string receive() {
+    char buffer[65536];
+    const ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
+    return n <= 0 ? std::string() : std::string(buffer, static_cast<std::size_t>(n));
+  }
+
+ private:
+  int fd_;
+  bool bound_ = false;
+  sockaddr_in server_{};
+};
+
+std::string u16(unsigned v) { return {static_cast<char>(v >> 8), static_cast<char>(v & 0xff)}; }
+std::string u32(std::uint32_t v) { return u16(v >> 16) + u16(v & 0xffff); }
+std::string padded(std::string_view text, std::size_t size) {
+  std::string out(text);
+  out.resize(size, '\0');
+  return out;
+}
+std::string pptp_header(unsigned length, unsigned control_type) {
+  return u16(length) + u16(1) + u32(0x1A2B3C4D) + u16(control_type) + u16(0);
+}
+std::string pptp_sccrq() {
+  return pptp_header(156, 1) + u16(0x0100) + u16(0) + u32(1) + u32(1) + u16(0) + u16(0) + padded("scanner", 64) +
+         padded("fumidai", 64);
+}
+std::string avp(bool mandatory, unsigned type, const std::string& value) {
+  return u16((mandatory ? 0x8000 : 0) | (6 + value.size())) + u16(0) + u16(type) + value;
+}
+std::string l2tp(unsigned tunnel_id, unsigned ns, unsigned nr, const std::string& avps) {
+  return u16(0xC802) + u16(12 + avps.size()) + u16(tunnel_id) + u16(0) + u16(ns) + u16(nr) + avps;
+}
+std::string ssdp_search(const std::string& st) {
+  return "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST: " + st +
+         "\r\n\r\n";
+}
+
+// Whether the peer closes (or sends) within `ms`: used only to show that a
+// connection that should stay open does; a correct server never trips it.
+bool activity_within(int fd, int ms) {
+  pollfd p{fd, POLLIN, 0};
+  return poll(&p, 1, ms) != 0;
+}
 
 std::string body_of(const std::string& response) {
   const std::size_t end = response.find("\r\n\r\n");
@@ -140,6 +213,9 @@ class DeviceServerTest : public testing::Test {
 
   std::string listen(int port, bool tls = false) {
     return R"([{"ip": ")" + ip_ + R"(", "port": )" + std::to_string(port) + (tls ? R"(, "tls": true}])" : "}]");
+  }
+  std::string listen_udp(int port) {
+    return R"([{"ip": ")" + ip_ + R"(", "port": )" + std::to_string(port) + R"(, "transport": "udp"}])";
   }
 
   std::string ip_;
@@ -383,6 +459,162 @@ TEST_F(DeviceServerTest, EveryConnectionEndsAtItsLifetime) {
   // Past the idle timeout: a banner persona waits for nothing, so it stays.
   clock_.advance(std::chrono::milliseconds(10001));
   client.send("USER anonymous\r\n");
+  clock_.advance(std::chrono::milliseconds(20000));
+  EXPECT_TRUE(client.peer_closed());
+}
+
+TEST_F(DeviceServerTest, PptpPersonaAnswersStartAndStopRequests) {
+  start(R"({"name": "rtx", "protocol": "pptp", "behavior": "pptp", "expected_status": "success", "listen": )" +
+        listen(18130) + R"(, "pptp": {"host_name": "RTX1210", "vendor": "YAMAHA Corporation",
+        "firmware_revision": 258, "framing_capabilities": 1, "bearer_capabilities": 1, "max_channels": 0}})");
+  Client client(ip_, 18130);
+  // In two pieces: the server frames messages by their length field.
+  const std::string request = pptp_sccrq();
+  client.send(request.substr(0, 100));
+  client.send(request.substr(100));
+  const std::string expected = pptp_header(156, 2) + u16(0x0100) + std::string("\x01\0", 2) + u32(1) + u32(1) + u16(0) +
+                               u16(258) + padded("RTX1210", 64) + padded("YAMAHA Corporation", 64);
+  EXPECT_EQ(client.read_exactly(156), expected);
+  EXPECT_FALSE(activity_within(client.fd(), 300)) << "the control connection should stay open";
+  // An Echo-Request is read past; a StopCCRQ gets its reply, then the close.
+  client.send(pptp_header(16, 5) + u32(1) + pptp_header(16, 3) + u16(0x0100) + u16(0));
+  EXPECT_EQ(client.read_until_close(), pptp_header(16, 4) + std::string("\x01\0\0\0", 4));
+}
+
+TEST_F(DeviceServerTest, PptpPersonasMisbehaveAsConfigured) {
+  const std::string tunnel = R"("pptp": {"host_name": "MikroTik", "vendor": "MikroTik", "firmware_revision": 1})";
+  start(R"({"name": "magic", "protocol": "pptp", "behavior": "pptp", "expected_status": "protocol-error", "listen": )" +
+        listen(18131) + ", " + tunnel + R"(, "reply_patch": {"offset": 4, "bytes": "\u00de\u00ad\u00be\u00ef"}},
+        {"name": "cut", "protocol": "pptp", "behavior": "pptp", "expected_status": "protocol-error", "listen": )" +
+        listen(18132) + ", " + tunnel + R"(, "reply_bytes": 60})");
+  const std::string reply = pptp_header(156, 2) + u16(0x0100) + std::string("\x01\0", 2) + u32(3) + u32(3) + u16(0) +
+                            u16(1) + padded("MikroTik", 64) + padded("MikroTik", 64);
+  {
+    Client client(ip_, 18131);
+    client.send(pptp_sccrq());
+    EXPECT_EQ(client.read_exactly(156), reply.substr(0, 4) + "\xde\xad\xbe\xef" + reply.substr(8));
+  }
+  {
+    Client client(ip_, 18132);
+    client.send(pptp_sccrq());
+    EXPECT_EQ(client.read_until_close(), reply.substr(0, 60));
+  }
+  {
+    // Not a PPTP control message: closed without a word, as pptpd does.
+    Client client(ip_, 18131);
+    client.send("GET / HTTP/1.1\r\n\r\n");
+    EXPECT_EQ(client.read_until_close(), "");
+  }
+}
+
+TEST_F(DeviceServerTest, L2tpPersonaAnswersStartRequestsAndAcksStops) {
+  start(R"({"name": "lns", "protocol": "l2tp", "behavior": "l2tp", "expected_status": "success", "listen": )" +
+            listen_udp(18140) + R"(, "l2tp": {"host_name": "MikroTik", "vendor": "MikroTik", "firmware_revision": 1}})",
+        R"("threads": 2, "max_datagram_bytes": 512)");
+  DatagramClient client(ip_, ip_, 18140);
+  ASSERT_TRUE(client.bound());
+  const auto sccrq = [](unsigned tunnel_id) {
+    return l2tp(0, 0, 0,
+                avp(true, 0, u16(1)) + avp(true, 2, u16(0x0100)) + avp(true, 7, "scanner") + avp(true, 3, u32(3)) +
+                    avp(true, 9, u16(tunnel_id)));
+  };
+  const auto sccrp = [](unsigned peer_tunnel_id, unsigned assigned) {
+    return l2tp(peer_tunnel_id, 0, 1,
+                avp(true, 0, u16(2)) + avp(true, 2, u16(0x0100)) + avp(true, 9, u16(assigned)) + avp(true, 3, u32(3)) +
+                    avp(true, 4, u32(3)) + avp(false, 6, u16(1)) + avp(true, 7, "MikroTik") +
+                    avp(false, 8, "MikroTik") + avp(true, 10, u16(4)));
+  };
+  // Neither garbage nor a request longer than max_datagram_bytes gets an
+  // answer: the first reply is the valid request's.
+  client.send("hello");
+  client.send(sccrq(0x1111) + std::string(600, 'p'));
+  client.send(sccrq(0x1234));
+  EXPECT_EQ(client.receive(), sccrp(0x1234, 1));
+  client.send(sccrq(0x5678));
+  EXPECT_EQ(client.receive(), sccrp(0x5678, 2));
+  // StopCCN for our tunnel 1 from the peer's 0x1234: a ZLB to 0x1234, Ns its Nr, Nr its Ns + 1.
+  client.send(l2tp(1, 1, 1, avp(true, 0, u16(4)) + avp(true, 9, u16(0x1234)) + avp(true, 1, u16(1))));
+  EXPECT_EQ(client.receive(), l2tp(0x1234, 1, 2, ""));
+}
+
+TEST_F(DeviceServerTest, SsdpPersonaAnswersSearchesForItself) {
+  start(R"({"name": "igd", "protocol": "upnp", "behavior": "ssdp", "expected_status": "success", "listen": )" +
+        listen_udp(18150) + R"(, "headers": [["X-User-Agent", "redsonic"]],
+        "ssdp": {"server": "Linux/2.6.36.4brcmarm, UPnP/1.0, Portable SDK for UPnP devices/1.6.18",
+                 "location": "http://192.168.1.1:49152/desc.xml", "udn": "uuid:3ddcd1d3-2380-45f5-b069-2c56dc5a1e20",
+                 "device_type": "urn:schemas-upnp-org:device:InternetGatewayDevice:1"}})");
+  DatagramClient client(ip_, ip_, 18150);
+  ASSERT_TRUE(client.bound());
+  const auto reply = [](const std::string& st, const std::string& usn) {
+    return "HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=1800\r\nEXT:\r\nLOCATION: http://192.168.1.1:49152/desc.xml\r\n"
+           "SERVER: Linux/2.6.36.4brcmarm, UPnP/1.0, Portable SDK for UPnP devices/1.6.18\r\nST: " +
+           st + "\r\nUSN: " + usn + "\r\nX-User-Agent: redsonic\r\n\r\n";
+  };
+  const std::string udn = "uuid:3ddcd1d3-2380-45f5-b069-2c56dc5a1e20";
+  const std::string igd = "urn:schemas-upnp-org:device:InternetGatewayDevice:1";
+  // A search for another kind of device, a NOTIFY and a search without MAN
+  // get nothing: the first reply is the rootdevice search's.
+  client.send(ssdp_search("urn:schemas-upnp-org:device:MediaRenderer:1"));
+  client.send("NOTIFY * HTTP/1.1\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\n\r\n");
+  client.send("M-SEARCH * HTTP/1.1\r\nST: ssdp:all\r\n\r\n");
+  client.send(ssdp_search("upnp:rootdevice"));
+  EXPECT_EQ(client.receive(), reply("upnp:rootdevice", udn + "::upnp:rootdevice"));
+  client.send(ssdp_search("ssdp:all"));
+  EXPECT_EQ(client.receive(), reply("upnp:rootdevice", udn + "::upnp:rootdevice"));
+  client.send(ssdp_search(udn));
+  EXPECT_EQ(client.receive(), reply(udn, udn));
+  client.send(ssdp_search(igd));
+  EXPECT_EQ(client.receive(), reply(igd, udn + "::" + igd));
+}
+
+TEST_F(DeviceServerTest, UdpRepliesStayWithinThePerSourceRate) {
+  start(R"({"name": "flood", "protocol": "upnp", "behavior": "ssdp", "expected_status": "success", "listen": )" +
+            listen_udp(18160) + R"(, "reply_copies": 50,
+        "ssdp": {"server": "s", "location": "http://192.168.0.1:49152/desc.xml", "udn": "uuid:u",
+                 "device_type": "urn:d"}})",
+        R"("threads": 1, "udp_replies_per_source_per_second": 20)");
+  DatagramClient a(ip_, ip_, 18160);
+  DatagramClient b(test_address(200), ip_, 18160);
+  ASSERT_TRUE(a.bound());
+  ASSERT_TRUE(b.bound());
+  const std::string root = "\r\nST: upnp:rootdevice\r\n";
+  const std::string typed = "\r\nST: urn:d\r\n";
+  a.send(ssdp_search("urn:d"));
+  for (int i = 0; i < 20; ++i) ASSERT_NE(a.receive().find(typed), std::string::npos) << i;
+  // Over a's budget for this second: no reply. b's budget is its own, and
+  // b's answer shows the server has read a's search (one socket, in order).
+  a.send(ssdp_search("uuid:u"));
+  b.send(ssdp_search("upnp:rootdevice"));
+  EXPECT_NE(b.receive().find(root), std::string::npos);
+  // A second later on the injected clock a has a budget again; what it gets
+  // next is that reply: nothing past the first 20 copies, nothing for uuid:u.
+  clock_.advance(std::chrono::seconds(1));
+  a.send(ssdp_search("upnp:rootdevice"));
+  EXPECT_NE(a.receive().find(root), std::string::npos);
+}
+
+TEST_F(DeviceServerTest, SstpDuplexPostHoldsTheConnectionOpen) {
+  start(R"({"name": "sstp", "protocol": "sstp", "behavior": "http", "expected_status": "success", "listen": )" +
+            listen(18170) + R"(,
+        "pages": [{"path": "/sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/", "method": "SSTP_DUPLEX_POST",
+                   "status": 200, "reason": "", "declared_length": 18446744073709551615}]})",
+        R"("connection_lifetime_ms": 30000, "idle_timeout_ms": 10000)");
+  {
+    Client client(ip_, 18170);
+    client.send("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(client.read_until_close().rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u);
+  }
+  Client client(ip_, 18170);
+  client.send(
+      "SSTP_DUPLEX_POST /sra_{BA195980-CD49-458b-9E23-C84EE0ADCD75}/ HTTP/1.1\r\nHost: vpn\r\n"
+      "Content-Length: 18446744073709551615\r\nSSTPCORRELATIONID: {8B7A2C4E-4C1D-4F62-9E3B-2A1F0C6D5E4B}\r\n\r\n");
+  const std::string head = "HTTP/1.1 200\r\nContent-Length: 18446744073709551615\r\n\r\n";
+  EXPECT_EQ(client.read_exactly(head.size()), head);
+  EXPECT_FALSE(activity_within(client.fd(), 300)) << "the SSTP connection should stay open";
+  // An SSTP Call Connect Request is read and ignored; the lifetime ends it.
+  client.send(std::string("\x10\x01\x00\x0e\x00\x01\x00\x01\x01\x00\x00\x06\x00\x01", 14));
+  clock_.advance(std::chrono::milliseconds(10001));
+  EXPECT_FALSE(activity_within(client.fd(), 300)) << "past the idle timeout, the SSTP connection should stay open";
   clock_.advance(std::chrono::milliseconds(20000));
   EXPECT_TRUE(client.peer_closed());
 }
