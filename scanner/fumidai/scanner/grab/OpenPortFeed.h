@@ -1,8 +1,9 @@
 #pragma once
 // Stage 1 into stage 2 in one process (scan --grab): an OutputModule that
-// hands each open port to the grab engines' queues. push() blocks when the
-// queue is full; the scanner's senders watch the queue's high-water mark
-// (ScanConfig::hold_sending) so that rarely happens.
+// hands each open TCP port to the grab engines' queues (stage 2 grabs TCP
+// only, so open UDP ports stop at their stage-1 description). push() blocks
+// when the queue is full; the scanner's senders watch the queue's high-water
+// mark (ScanConfig::hold_sending) so that rarely happens.
 // Contract: write() from the scanner's receive thread; finish() closes the
 // queue so the engine drains it and ends. Borrows the queue.
 #include "fumidai/scanner/grab/TargetRouter.h"
@@ -14,7 +15,8 @@ class OpenPortFeed final : public OutputModule {
  public:
   explicit OpenPortFeed(TargetRouter& queue) : queue_(queue) {}
   void write(const ScanResult& result) override {
-    if (result.status == ScanResult::Status::open) queue_.push(GrabTarget{result.ip, result.port});
+    if (result.status == ScanResult::Status::open && result.transport == Transport::tcp)
+      queue_.push(GrabTarget{result.ip, result.port});
   }
   Result<> finish() override {
     queue_.close();

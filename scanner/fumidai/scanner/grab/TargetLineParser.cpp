@@ -33,6 +33,9 @@ Result<std::optional<GrabTarget>> from_json(std::string_view line) {
   if (const auto* status = o.if_contains("status");
       status != nullptr && !(status->is_string() && status->as_string() == "open"))
     return std::optional<GrabTarget>{};
+  if (const auto* transport = o.if_contains("transport");
+      transport != nullptr && !(transport->is_string() && transport->as_string() == "tcp"))
+    return std::optional<GrabTarget>{};
   const auto address = parse_ipv4(ip->as_string());
   if (!address) return make_input_error("bad IPv4 address in " + quote_bytes(line));
   const std::int64_t p = port->as_int64();

@@ -2,7 +2,8 @@
 // One line of `fumidai grab`'s input: stage 1's JSONL record
 // ({"ip":"198.18.3.4","port":80,"status":"open",...}), or "IP:PORT",
 // "IP PORT" or "IP,PORT" (ZGrab2's and masscan's list forms). Records whose
-// status is not "open" and blank or '#' lines are skipped (nothing, no error).
+// status is not "open" or whose transport is not "tcp" (stage 2 grabs TCP),
+// and blank or '#' lines are skipped (nothing, no error).
 // Untrusted input: bounded (kMaxLineBytes), never throws; an error names the
 // bad value in one line. Pure function, any thread.
 #include <optional>
