@@ -5,9 +5,10 @@
 # rows whose 7th column is udp) open unless the truth expects silence
 # (io-timeout), and every other probed port of every service address closed
 # through the svc kernel's ICMP port unreachable; no false positives, no
-# "unreachable". A capture on the lab side shows every probe arrived and none
-# went to a blocklisted address; every record validates against the stage-1
-# record schema.
+# "unreachable". The same scan probes the services' TCP ports (-p): exactly
+# the TCP rows are open. A capture on the lab side shows every UDP probe
+# arrived and none went to a blocklisted address; every record validates
+# against the stage-1 record schema.
 # Usage: scan_udp.sh /path/to/fumidai   (needs root; exits 77 to skip)
 set -euo pipefail
 FUMIDAI=${1:?usage: scan_udp.sh /path/to/fumidai}
@@ -43,18 +44,19 @@ ip netns exec "$INET_NS" tcpdump -i "$INET_IF" -n -s 96 -B 16384 -U -w "$WORK/ud
 CAPTURE_PIDS+=($!)
 for _ in $(seq 100); do grep -q "listening on" "$WORK/udp.pcap.log" 2>/dev/null && break; sleep 0.05; done
 grep -q "listening on" "$WORK/udp.pcap.log" || fail "tcpdump did not start: $(cat "$WORK/udp.pcap.log")"
-scan --udp-ports "$UDP_PORTS" -r 20000 -c 2 --report-closed -b "$WORK/blocklist" -o "$WORK/out.jsonl" \
+scan --udp-ports "$UDP_PORTS" -p "${SERVICE_PORTS//\\/}" -r 20000 -c 2 --report-closed -b "$WORK/blocklist" -o "$WORK/out.jsonl" \
   -m "$WORK/meta.json" "$SVC_PREFIX" 2>"$WORK/stderr" || fail "scan exited $?: $(tail -3 "$WORK/stderr")"
 capture_stop
 capture_targets "$WORK/udp.pcap" >"$WORK/captured"
 
 python3 - "$WORK/out.jsonl" "$WORK/meta.json" "$SERVICES_TRUTH" "$WORK/payloads" "$WORK/captured" "$SCHEMA" \
-  "$DNS_IP" "$SVC_NET" "$UDP_PORTS" <<'PY' || fail "results differ from the ground truth (above)"
-import csv, ipaddress, json, sys
+  "$DNS_IP" "$SVC_NET" "$UDP_PORTS" "${SERVICE_PORTS//\\/}" <<'PY' || fail "results differ from the ground truth (above)"
+import csv, json, sys
 import jsonschema
 
-out, meta, truth_csv, payloads, captured, schema_path, dns_ip, net, ports = sys.argv[1:]
+out, meta, truth_csv, payloads, captured, schema_path, dns_ip, net, ports, tcp_ports = sys.argv[1:]
 ports = [int(p) for p in ports.split(",")]
+tcp_ports = {int(p) for p in tcp_ports.split(",")}
 blocked = {f"{net}.12"} | {f"{net}.{h}" for h in range(80, 84)}
 problems = []
 
@@ -76,17 +78,22 @@ for r in rows:
     else:
         maybe_open.add(target)
 expect_closed = {(a, p) for a in addresses for p in ports} - expect_open - maybe_open - silent
+expect_tcp_open = {(r[0], int(r[1])) for r in rows
+                   if (len(r) < 7 or r[6] == "tcp") and r[0] not in blocked and int(r[1]) in tcp_ports}
 
 validator = jsonschema.Draft7Validator(json.load(open(schema_path)),
                                        format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 records = [json.loads(l) for l in open(out)]
 found = {"open": set(), "closed": set(), "unreachable": set()}
+tcp_open = set()
 for r in records:
     for e in validator.iter_errors(r):
         problems.append(f"{r.get('ip')}:{r.get('port')}: schema: {e.message}")
-    if r.get("transport") != "udp":
-        problems.append(f"not a UDP record: {r}")
     key = (r["ip"], r["port"])
+    if r.get("transport") == "tcp":
+        if r["status"] == "open":
+            tcp_open.add(key)
+        continue
     if key in found[r["status"]]:
         problems.append(f"{key} reported twice")
     found[r["status"]].add(key)
@@ -103,6 +110,7 @@ def compare(name, expected, got, allowed=frozenset()):
 compare("open", expect_open, found["open"], maybe_open)
 compare("closed", expect_closed, found["closed"])
 compare("unreachable", set(), found["unreachable"])
+compare("tcp open", expect_tcp_open, tcp_open)
 for t in sorted(maybe_open - found["open"]):
     print(f"note: {t[0]}:{t[1]} has no protocol payload and stayed silent")
 
@@ -121,7 +129,8 @@ for key, want in (("udp_hits", len(found["open"])), ("completed", True), ("inval
     if summary.get(key) != want:
         problems.append(f"summary {key} = {summary.get(key)}, expected {want}")
 
-print(f"open {len(found['open'])}/{len(expect_open)} (+{len(found['open'] & maybe_open)} payload-less),"
+print(f"tcp open {len(tcp_open)}/{len(expect_tcp_open)};"
+      f" udp open {len(found['open'])}/{len(expect_open)} (+{len(found['open'] & maybe_open)} payload-less),"
       f" closed {len(found['closed'])}/{len(expect_closed)}, silent as expected {len(silent)},"
       f" probes {len(probes)}, to blocklisted {len(to_blocked)}")
 for p in problems:

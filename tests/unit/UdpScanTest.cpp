@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -120,8 +121,17 @@ TEST(UdpProbeBuilder, WritesValidChecksumsForEveryPayloadSize) {
 
 TEST(ReplyParser, UdpRejectsTruncatedAndMalformedFrames) {
   const auto frame = udp_frame(kTarget, 53, kScanner, 40000, bytes("hello"));
-  for (std::size_t len = 0; len < frame.size(); ++len) EXPECT_FALSE(parse_udp_reply({frame.data(), len})) << len;
+  for (std::size_t len = 0; len < UdpProbeBuilder::kHeaderSize; ++len)
+    EXPECT_FALSE(parse_udp_reply({frame.data(), len})) << len;
+  // Cut short by the capture limit: the payload ends where the capture does.
+  for (std::size_t len = UdpProbeBuilder::kHeaderSize; len < frame.size(); ++len) {
+    const auto cut = parse_udp_reply({frame.data(), len});
+    ASSERT_TRUE(cut) << len;
+    EXPECT_TRUE(cut->truncated);
+    EXPECT_EQ(cut->payload.size(), len - UdpProbeBuilder::kHeaderSize);
+  }
   ASSERT_TRUE(parse_udp_reply(frame));
+  EXPECT_FALSE(parse_udp_reply(frame)->truncated);
   EXPECT_FALSE(parse_tcp_reply(frame));
   EXPECT_FALSE(parse_icmp_unreachable(frame));
   auto mutated = frame;
@@ -145,7 +155,8 @@ TEST(ReplyParser, UdpRejectsTruncatedAndMalformedFrames) {
 }
 
 TEST(ReplyParser, IcmpQuoteNamesTheProbe) {
-  const auto probe = udp_frame(kScanner, 41000, kTarget, 161, bytes("x"));
+  const std::string payload(400, 'x');
+  const auto probe = udp_frame(kScanner, 41000, kTarget, 161, bytes(payload));
   const auto icmp = icmp_frame(kTarget, 3, probe);
   const auto parsed = parse_icmp_unreachable(icmp);
   ASSERT_TRUE(parsed);
@@ -156,8 +167,11 @@ TEST(ReplyParser, IcmpQuoteNamesTheProbe) {
   EXPECT_EQ(parsed->quoted_destination, kTarget);
   EXPECT_EQ(parsed->quoted_source_port, 41000);
   EXPECT_EQ(parsed->quoted_destination_port, 161);
-  // Linux quotes the whole datagram; that parses the same.
-  ASSERT_TRUE(parse_icmp_unreachable(icmp_frame(kTarget, 3, probe, 576)));
+  // Linux quotes the whole datagram; that parses the same, also when the
+  // capture keeps only the headers.
+  const auto whole = icmp_frame(kTarget, 3, probe, 576);
+  ASSERT_TRUE(parse_icmp_unreachable(whole));
+  ASSERT_TRUE(parse_icmp_unreachable({whole.data(), icmp.size()}));
   for (std::size_t len = 0; len < icmp.size(); ++len) EXPECT_FALSE(parse_icmp_unreachable({icmp.data(), len})) << len;
   EXPECT_FALSE(parse_icmp_unreachable(icmp_frame(kTarget, 3, probe, 27)));  // quote ends inside the UDP header
   auto mutated = icmp;

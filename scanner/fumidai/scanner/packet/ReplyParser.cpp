@@ -11,27 +11,34 @@ constexpr std::size_t kEth = 14;
 constexpr std::uint8_t kProtocolIcmp = 1, kProtocolTcp = 6, kProtocolUdp = 17;
 constexpr std::uint8_t kIcmpUnreachable = 3;
 
-// An IPv4 packet's header and what follows it up to the total length.
+// An IPv4 packet's header and what follows it up to the total length, or up
+// to the end of the capture when the receiver cut the packet short.
 struct Ipv4View {
   std::span<const std::uint8_t> header;
   std::span<const std::uint8_t> body;
+  bool cut;             // the capture ends before the total length
   bool later_fragment;  // no transport header in it
   bool more_fragments;
 };
 
-// A well-formed IPv4 header of `protocol` whose total length fits in `ip`.
-std::optional<Ipv4View> parse_ipv4(std::span<const std::uint8_t> ip, std::uint8_t protocol) {
+// A well-formed IPv4 header of `protocol` whose total length fits in `ip`, or
+// with `allow_cut`, whose total length may run past the capture.
+std::optional<Ipv4View> parse_ipv4(std::span<const std::uint8_t> ip, std::uint8_t protocol, bool allow_cut) {
   if (ip.size() < 20) return std::nullopt;
   const std::size_t ihl = std::size_t{ip[0] & 0x0fu} * 4;
   const std::size_t total = get16(ip.data() + 2);
-  if ((ip[0] >> 4) != 4 || ihl < 20 || total < ihl || total > ip.size() || ip[9] != protocol) return std::nullopt;
+  if ((ip[0] >> 4) != 4 || ihl < 20 || total < ihl || ihl > ip.size() || ip[9] != protocol) return std::nullopt;
+  const bool cut = total > ip.size();
+  if (cut && !allow_cut) return std::nullopt;
   const std::uint16_t fragment = get16(ip.data() + 6);
-  return Ipv4View{ip.first(ihl), ip.subspan(ihl, total - ihl), (fragment & 0x1fff) != 0, (fragment & 0x2000) != 0};
+  return Ipv4View{ip.first(ihl), ip.subspan(ihl, std::min(total, ip.size()) - ihl), cut, (fragment & 0x1fff) != 0,
+                  (fragment & 0x2000) != 0};
 }
 
-std::optional<Ipv4View> parse_frame(std::span<const std::uint8_t> frame, std::uint8_t protocol) {
+std::optional<Ipv4View> parse_frame(std::span<const std::uint8_t> frame, std::uint8_t protocol,
+                                    bool allow_cut = false) {
   if (frame.size() < kEth + 20 || get16(frame.data() + 12) != 0x0800) return std::nullopt;
-  auto ip = parse_ipv4(frame.subspan(kEth), protocol);
+  auto ip = parse_ipv4(frame.subspan(kEth), protocol, allow_cut);
   if (!ip || ip->later_fragment) return std::nullopt;
   return ip;
 }
@@ -51,13 +58,14 @@ std::optional<TcpReply> parse_tcp_reply(std::span<const std::uint8_t> frame) {
 }
 
 std::optional<UdpReply> parse_udp_reply(std::span<const std::uint8_t> frame) {
-  const auto ip = parse_frame(frame, kProtocolUdp);
+  const auto ip = parse_frame(frame, kProtocolUdp, /*allow_cut=*/true);
   if (!ip || ip->body.size() < 8) return std::nullopt;
   const auto udp = ip->body;
   const std::size_t length = get16(udp.data() + 4);
   if (length < 8) return std::nullopt;
-  // A whole datagram must fit its IP packet; only a first fragment may be cut short.
-  if (length > udp.size() && !ip->more_fragments) return std::nullopt;
+  // A whole datagram must fit its IP packet; only a first fragment, or a
+  // packet the capture cut, may hold less of it.
+  if (length > udp.size() && !ip->more_fragments && !ip->cut) return std::nullopt;
   const std::size_t available = std::min(length, udp.size()) - 8;
   const auto h = ip->header.data();
   return UdpReply{get32(h + 12),         get32(h + 16), get16(udp.data()),
@@ -66,7 +74,9 @@ std::optional<UdpReply> parse_udp_reply(std::span<const std::uint8_t> frame) {
 }
 
 std::optional<IcmpUnreachable> parse_icmp_unreachable(std::span<const std::uint8_t> frame) {
-  const auto ip = parse_frame(frame, kProtocolIcmp);
+  // The quote may be long (Linux quotes up to 576 bytes); the capture keeps
+  // only the headers.
+  const auto ip = parse_frame(frame, kProtocolIcmp, /*allow_cut=*/true);
   if (!ip || ip->body.size() < 8 || ip->body[0] != kIcmpUnreachable) return std::nullopt;
   // The quote: at least the original IPv4 header and 8 bytes of its UDP
   // header (RFC 792). Its total length is that of the original datagram, not

@@ -31,6 +31,8 @@ struct UdpReply {
   std::uint8_t ttl;
   // The datagram's payload as far as it was captured (or, for the first
   // fragment of a larger datagram, as far as it goes); points into `frame`.
+  // The receiver's capture limit may cut a UDP or ICMP packet short of its
+  // IP total length; TCP replies must be whole.
   std::span<const std::uint8_t> payload;
   bool truncated;  // shorter than the UDP length says
 };
