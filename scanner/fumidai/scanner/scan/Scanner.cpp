@@ -5,6 +5,7 @@
 
 #include <array>
 #include <boost/json.hpp>
+#include <cassert>
 #include <cmath>
 #include <optional>
 #include <thread>
@@ -193,6 +194,7 @@ Result<std::string> Scanner::run(const std::atomic<int>& interrupts) {
     if (!sender) return sender.error();
     senders.push_back(std::move(*sender));
   }
+  assert(c.udp_ports.empty() || c.udp_payloads);
   const UdpPayloadProfile* udp_payloads = c.udp_ports.empty() ? nullptr : c.udp_payloads.get();
   auto receiver = PacketReceiver::open(
       path->interface_index, path->source_ip,
