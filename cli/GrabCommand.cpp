@@ -86,7 +86,7 @@ int run(const GrabCommandOptions& o) {
   if (o.list_modules) {
     for (const auto& name : setup->registry->names()) {
       const auto* module = setup->registry->find(name);
-      std::printf("%s\t%s, protocol %s%s\n", name.c_str(), std::string(to_string(module->transport())).c_str(),
+      std::printf("%s\t%s, protocol %s%s\n", name.c_str(), std::string(transport_name(module->transport())).c_str(),
                   std::string(module->protocol()).c_str(), module->tls() ? ", TLS first" : "");
     }
     return 0;

@@ -19,9 +19,11 @@
 #include "fumidai/scanner/grab/OpenPortFeed.h"
 #include "fumidai/scanner/output/OutputModule.h"
 #include "fumidai/scanner/packet/SynProbeBuilder.h"
+#include "fumidai/scanner/packet/UdpProbeBuilder.h"
 #include "fumidai/scanner/scan/Scanner.h"
 #include "fumidai/scanner/target/AddressListFile.h"
 #include "fumidai/scanner/target/PortList.h"
+#include "fumidai/scanner/udp/UdpPayloadProfile.h"
 
 namespace fumidai::cli {
 namespace {
@@ -35,6 +37,9 @@ void on_interrupt(int) { g_interrupts.fetch_add(1); }
 struct ScanOptions {
   std::vector<std::string> targets;
   std::string ports;
+  std::string udp_ports;
+  std::string udp_payload_file;
+  bool list_udp_payloads = false;
   std::string rate = "10000";
   std::string bandwidth;
   std::string interface;
@@ -97,6 +102,31 @@ Result<double> parse_bandwidth(std::string_view text) {
   return *value * scale;
 }
 
+int report(const Error& e) {
+  std::fprintf(stderr, "fumidai scan: %s\n", e.message.c_str());
+  return e.kind == Error::Kind::invalid_input ? 2 : 1;
+}
+
+Result<scanner::UdpPayloadProfile> load_udp_payloads(const ScanOptions& o) {
+  if (o.udp_payload_file.empty()) return scanner::UdpPayloadProfile::built_in();
+  auto registry = std::make_shared<scanner::UdpPayloadRegistry>();
+  scanner::register_builtin_udp_payloads(*registry);
+  return scanner::UdpPayloadProfile::load_file(o.udp_payload_file, std::move(registry));
+}
+
+// --list-udp-payloads: "PORT<tab>PAYLOAD<tab>protocol P, N bytes", then "*".
+int list_udp_payloads(const ScanOptions& o) {
+  auto profile = load_udp_payloads(o);
+  if (!profile) return report(profile.error());
+  const auto line = [](const std::string& port, const scanner::UdpPayload& p) {
+    std::printf("%s\t%s\tprotocol %s, %zu bytes\n", port.c_str(), std::string(p.name()).c_str(),
+                std::string(p.protocol()).c_str(), p.max_size());
+  };
+  for (const auto& [port, payload] : profile->listed()) line(std::to_string(port), *payload);
+  line("*", profile->fallback());
+  return 0;
+}
+
 Result<ScanConfig> build_config(const ScanOptions& o) {
   ScanConfig c;
   std::vector<scanner::Ipv4Interval> targets;
@@ -119,15 +149,34 @@ Result<ScanConfig> build_config(const ScanOptions& o) {
   } else {
     c.blocklist = scanner::default_blocklist();
   }
-  auto ports = scanner::parse_port_list(o.ports);
-  if (!ports) return ports.error();
-  c.ports = *ports;
+  if (o.ports.empty() && o.udp_ports.empty())
+    return make_input_error("no ports: give -p/--target-ports (TCP) or --udp-ports, or both");
+  if (!o.ports.empty()) {
+    auto ports = scanner::parse_port_list(o.ports);
+    if (!ports) return ports.error();
+    c.ports = *ports;
+  }
+  if (!o.udp_ports.empty()) {
+    auto ports = scanner::parse_port_list(o.udp_ports);
+    if (!ports) return make_input_error(fmt::format("--udp-ports: {}", ports.error().message));
+    c.udp_ports = *ports;
+    auto payloads = load_udp_payloads(o);
+    if (!payloads) return payloads.error();
+    c.udp_payloads = std::make_shared<const scanner::UdpPayloadProfile>(std::move(*payloads));
+  }
 
   if (!o.bandwidth.empty()) {
     auto bps = parse_bandwidth(o.bandwidth);
     if (!bps) return bps.error();
-    // Bits on the wire per probe: frame + FCS, preamble and inter-frame gap (24 bytes), as ZMap counts.
-    c.rate_pps = *bps / ((scanner::SynProbeBuilder::frame_size() + 24) * 8.0);
+    // Bits on the wire per probe: frame + FCS, preamble and inter-frame gap (24 bytes), as ZMap counts;
+    // averaged over the ports, since a UDP probe's size depends on its payload.
+    double frame_bytes = static_cast<double>(c.ports.size()) * scanner::SynProbeBuilder::frame_size();
+    for (auto port : c.udp_ports) {
+      frame_bytes +=
+          static_cast<double>(scanner::UdpProbeBuilder::kHeaderSize + c.udp_payloads->payload_for(port)->max_size());
+    }
+    frame_bytes /= static_cast<double>(c.ports.size() + c.udp_ports.size());
+    c.rate_pps = *bps / ((frame_bytes + 24) * 8.0);
   } else {
     auto rate = parse_non_negative("rate", o.rate);
     if (!rate) return rate.error();
@@ -174,11 +223,6 @@ Result<ScanConfig> build_config(const ScanOptions& o) {
   return c;
 }
 
-int report(const Error& e) {
-  std::fprintf(stderr, "fumidai scan: %s\n", e.message.c_str());
-  return e.kind == Error::Kind::invalid_input ? 2 : 1;
-}
-
 void install_interrupt_handlers() {
   struct sigaction action {};
   action.sa_handler = on_interrupt;
@@ -220,6 +264,7 @@ int run_scan_and_grab(const ScanOptions& options, ScanConfig config) {
 }
 
 int run_scan(const ScanOptions& options) {
+  if (options.list_udp_payloads) return list_udp_payloads(options);
   auto config = build_config(options);
   if (!config) return report(config.error());
   if (options.grab) return run_scan_and_grab(options, std::move(*config));
@@ -248,10 +293,15 @@ int run_scan(const ScanOptions& options) {
 
 void register_scan_command(CLI::App& root, int& exit_code) {
   auto options = std::make_shared<ScanOptions>();
-  CLI::App* cmd =
-      root.add_subcommand("scan", "Stage 1: stateless SYN scan of TARGETs (CIDR, address or range a.b.c.d-e.f.g.h)");
+  CLI::App* cmd = root.add_subcommand(
+      "scan", "Stage 1: stateless SYN and UDP scan of TARGETs (CIDR, address or range a.b.c.d-e.f.g.h)");
   cmd->add_option("targets", options->targets, "Targets: CIDR, address, or range a.b.c.d-e.f.g.h");
-  cmd->add_option("-p,--target-ports", options->ports, "Ports, e.g. 80,443,8000-8100")->required();
+  cmd->add_option("-p,--target-ports", options->ports, "TCP ports, e.g. 80,443,8000-8100");
+  cmd->add_option("--udp-ports", options->udp_ports,
+                  "UDP ports, e.g. 53,500,1900; each probe carries its port's protocol payload");
+  cmd->add_option("--udp-payload-file", options->udp_payload_file,
+                  "Port → UDP payload map replacing the built-in one (format: default-udp-payloads.conf)");
+  cmd->add_flag("--list-udp-payloads", options->list_udp_payloads, "Print the port → UDP payload map and exit");
   cmd->add_option("-r,--rate", options->rate, "Send rate in packets/s (0 = unlimited)")->capture_default_str();
   cmd->add_option("-B,--bandwidth", options->bandwidth, "Send rate as bandwidth, e.g. 10M or 1G (overrides --rate)");
   cmd->add_option("-i,--interface", options->interface, "Interface to send on (default: the route's)");
@@ -264,7 +314,7 @@ void register_scan_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--shards", options->shards, "Total shards")->capture_default_str();
   cmd->add_option("--shard", options->shard, "This machine's shard (0-based)")->capture_default_str();
   cmd->add_option("--resume", options->resume, "Checkpoint file: created if absent, continued if present");
-  cmd->add_option("-P,--probes", options->probes, "SYNs per target")->capture_default_str();
+  cmd->add_option("-P,--probes", options->probes, "Probes per target")->capture_default_str();
   cmd->add_option("-T,--sender-threads", options->threads, "Sender threads")->capture_default_str();
   cmd->add_option("-c,--cooldown-time", options->cooldown, "Seconds to keep receiving after sending")
       ->capture_default_str();
@@ -273,7 +323,8 @@ void register_scan_command(CLI::App& root, int& exit_code) {
   cmd->add_option("-O,--output-format", options->output_format, "jsonl or csv")->capture_default_str();
   cmd->add_option("-m,--metadata-file", options->metadata_file, "Also write the JSON summary here");
   cmd->add_option("-s,--source-port", options->source_ports, "Source port range")->capture_default_str();
-  cmd->add_flag("--report-closed", options->report_closed, "Also report closed ports (RST)");
+  cmd->add_flag("--report-closed", options->report_closed,
+                "Also report closed ports (RST, ICMP port unreachable) and other ICMP unreachables");
   cmd->add_flag("-q,--quiet", options->quiet, "No status lines");
   cmd->add_flag("--grab", options->grab,
                 "Grab every open port with stage 2 as it is found; -o then receives service records");

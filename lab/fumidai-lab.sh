@@ -32,6 +32,9 @@ readonly SCANNER_IP=192.0.2.2 GATEWAY_IP=192.0.2.1 LINK_PREFIX_LENGTH=24 SCAN_NE
 readonly INET_SVC_IP=198.51.100.1 SVC_LINK_IP=198.51.100.2
 # Backlogs for the inet namespace, so a fast scan is not answered with drops.
 readonly SYN_BACKLOG=65535
+# UDP scans learn "closed" from ICMP port unreachable; the kernel's default
+# limits (one per second per peer, 1000/s in all) would turn most into silence.
+readonly ICMP_ERRORS_PER_SECOND=1000000
 readonly LISTENER_READY_SECONDS=10 SERVICES_READY_SECONDS=10 STOP_SECONDS=5
 # Host numbers of the daemons in the services /24; the device emulator's
 # addresses must avoid them.
@@ -322,6 +325,12 @@ disable_ipv6() {
   ns_sysctl "$1" net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 }
 
+# No rate limit on the ICMP errors namespace $1 sends.
+unlimit_icmp_errors() {
+  ns_sysctl "$1" net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_msgs_per_sec=$ICMP_ERRORS_PER_SECOND \
+    net.ipv4.icmp_msgs_burst=$ICMP_ERRORS_PER_SECOND
+}
+
 # The local addresses (ip:port) listening in NS, TCP and UDP (udp: prefix).
 listening() {
   ip netns exec "$1" ss -H -l -n -t -u | awk '{ print ($1 == "udp" ? "udp:" : "") $5 }'
@@ -358,6 +367,7 @@ setup_services_network() {
   ns_sysctl "$INET_NS" "net.ipv4.conf.$INET_SVC_IF.rp_filter=0"
   ns_sysctl "$SVC_NS" net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
     "net.ipv4.conf.$SVC_IF.rp_filter=0" net.ipv4.ip_forward=0
+  unlimit_icmp_errors "$SVC_NS"
   # The inet namespace routes between the scanner and the services, and
   # nothing else: the drop policy is in place before forwarding is on.
   cat >"$STATE_DIR/svc.nft" <<EOF
@@ -610,6 +620,7 @@ cmd_up() {
   ns_sysctl "$INET_NS" net.ipv4.tcp_max_syn_backlog=$SYN_BACKLOG net.core.somaxconn=$SYN_BACKLOG \
     net.ipv4.tcp_syncookies=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
     "net.ipv4.conf.$INET_IF.rp_filter=0" net.ipv4.ip_forward=0
+  unlimit_icmp_errors "$INET_NS"
   # The kernel of the inet namespace owns every address of the prefix; the
   # ruleset then decides which of them answer. It leaves alone what is not
   # for the prefix, such as traffic to the services.

@@ -13,6 +13,7 @@ lab_start fdt-bad --prefix 198.18.48.0/20 --seed 9 --services no
 capture_start "$WORK/syn.pcap" "dst net $PREFIX"
 printf '198.18.48.0/20\n198.18.300.0/24\n' >"$WORK/bad-list"
 printf '\x00\x01garbage' >"$WORK/bad-resume"
+printf '53 dns\n500 ike-typo\n* empty\n' >"$WORK/bad-payloads"
 
 # expect CODE TEXT ARGS...: the scan exits CODE and says TEXT in exactly one line.
 expect() {
@@ -40,6 +41,10 @@ expect 2 "/nonexistent" -p 80 -w /nonexistent "${nb[@]}"
 expect 2 "--shard" -p 80 --shards 2 --shard 2 "${nb[@]}" "$PREFIX"
 expect 2 "bad-resume" -p 80 --resume "$WORK/bad-resume" "${nb[@]}" "$PREFIX"
 expect 2 "'xml'" -p 80 -O xml "${nb[@]}" "$PREFIX"
+expect 2 "no ports" "${nb[@]}" "$PREFIX"
+expect 2 "--udp-ports" --udp-ports 53,0 "${nb[@]}" "$PREFIX"
+expect 2 "'70000'" --udp-ports 53,70000 -p 80 "${nb[@]}" "$PREFIX"
+expect 2 "bad-payloads:2" --udp-ports 53 --udp-payload-file "$WORK/bad-payloads" "${nb[@]}" "$PREFIX"
 # The built-in blocklist holds 198.18.0.0/15, so the whole lab prefix is refused.
 expect 2 "blocklisted" -p 80 "$PREFIX"
 # Without privileges: a clear error, not a crash.

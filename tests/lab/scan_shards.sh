@@ -31,7 +31,7 @@ total=$(wc -l <"$WORK/captured")
 unique=$(sort -u "$WORK/captured" | wc -l)
 echo "$TEST_NAME: capture: $total SYNs, $unique distinct, of $probes"
 ((total == probes && unique == probes)) || fail "shards overlap or leave gaps"
-[[ $(head -1 "$WORK/shard1.csv") == ip,port,proto,status,ttl,ts ]] || fail "CSV header: $(head -1 "$WORK/shard1.csv")"
+[[ $(head -1 "$WORK/shard1.csv") == ip,port,transport,status,ttl,ts ]] || fail "CSV header: $(head -1 "$WORK/shard1.csv")"
 {
   cat "$WORK"/shard*.jsonl | results /dev/stdin open
   awk -F, 'NR > 1 && $4 == "open" { print $1 ":" $2 }' "$WORK/shard1.csv"

@@ -58,6 +58,7 @@ TEST(TargetLine, AcceptsStageOneJsonAndListForms) {
   };
   const GrabTarget expected{0xc6120304, 8080};
   EXPECT_EQ(target(R"({"ip":"198.18.3.4","port":8080,"proto":"tcp","status":"open","ttl":64})"), expected);
+  EXPECT_EQ(target(R"({"ip":"198.18.3.4","port":8080,"transport":"tcp","status":"open","ttl":64})"), expected);
   EXPECT_EQ(target("198.18.3.4:8080"), expected);
   EXPECT_EQ(target("198.18.3.4 8080\r"), expected);
   EXPECT_EQ(target("  198.18.3.4,8080"), expected);

@@ -123,10 +123,11 @@ TEST(OutputModule, WritesJsonlAndCsvWithTheSameColumns) {
   std::stringstream j, s;
   j << std::ifstream(jsonl).rdbuf();
   s << std::ifstream(csv).rdbuf();
-  EXPECT_EQ(j.str(),
-            R"({"ip":"198.18.3.4","port":80,"proto":"tcp","status":"open","ttl":64,"ts":"2023-11-14T22:13:20.123Z"})"
-            "\n");
-  EXPECT_EQ(s.str(), "ip,port,proto,status,ttl,ts\n198.18.3.4,80,tcp,open,64,2023-11-14T22:13:20.123Z\n");
+  EXPECT_EQ(
+      j.str(),
+      R"({"ip":"198.18.3.4","port":80,"transport":"tcp","status":"open","ttl":64,"ts":"2023-11-14T22:13:20.123Z"})"
+      "\n");
+  EXPECT_EQ(s.str(), "ip,port,transport,status,ttl,ts\n198.18.3.4,80,tcp,open,64,2023-11-14T22:13:20.123Z\n");
   EXPECT_FALSE(make_output_module("xml", jsonl));
   EXPECT_FALSE(make_output_module("jsonl", "/nonexistent/dir/out"));
   std::filesystem::remove(jsonl);

@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "fumidai/scanner/target/AddressListFile.h"
 #include "fumidai/scanner/target/Ipv4.h"
@@ -108,6 +110,23 @@ TEST(TargetSpace, MapsEveryIndexToADistinctAllowedTarget) {
     seen.insert({t.address, t.port});
   }
   EXPECT_EQ(seen.size(), space->size());
+}
+
+TEST(TargetSpace, WalksTcpAndUdpPortsInOneSpace) {
+  IntervalSet requested;
+  requested.add(*parse_target("10.0.0.0/29"));
+  auto space = TargetSpace::create(requested, {}, {53, 80}, {53});
+  ASSERT_TRUE(space);
+  EXPECT_EQ(space->size(), 8u * 3);
+  std::set<std::tuple<std::uint32_t, std::uint16_t, Transport>> seen;
+  for (std::uint64_t i = 0; i < space->size(); ++i) {
+    const Target t = space->at(i);
+    seen.insert({t.address, t.port, t.transport});
+  }
+  EXPECT_EQ(seen.size(), space->size());
+  EXPECT_EQ(std::count_if(seen.begin(), seen.end(), [](const auto& t) { return std::get<2>(t) == Transport::udp; }), 8);
+  EXPECT_FALSE(TargetSpace::create(requested, {}, {}, {}));
+  EXPECT_TRUE(TargetSpace::create(requested, {}, {}, {161}));
 }
 
 TEST(TargetSpace, RefusesFullyBlocklistedTargets) {

@@ -11,7 +11,7 @@ std::string to_jsonl(const GrabRecord& record) {
   boost::json::object o;
   o["ip"] = format_ipv4(record.target.ip);
   o["port"] = record.target.port;
-  o["transport"] = to_string(record.target.transport);
+  o["transport"] = transport_name(record.target.transport);
   o["protocol"] = record.protocol;
   o["status"] = to_string(record.status);
   if (!record.error.empty()) o["error"] = record.error;

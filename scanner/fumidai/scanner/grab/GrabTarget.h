@@ -1,12 +1,9 @@
 #pragma once
 #include <cstdint>
-#include <string_view>
+
+#include "fumidai/scanner/target/Transport.h"
 
 namespace fumidai::scanner {
-
-enum class Transport : std::uint8_t { tcp, udp };
-
-constexpr std::string_view to_string(Transport t) { return t == Transport::udp ? "udp" : "tcp"; }
 
 // One service to grab: an IPv4 address (host byte order), a port and the
 // transport it was found open on.

@@ -1,8 +1,8 @@
 #pragma once
 // Stage 1 into stage 2 in one process (scan --grab): an OutputModule that
-// hands each open port to the grab engines' queues. push() blocks when the
-// queue is full; the scanner's senders watch the queue's high-water mark
-// (ScanConfig::hold_sending) so that rarely happens.
+// hands each open port, TCP or UDP, to the grab engines' queues. push()
+// blocks when the queue is full; the scanner's senders watch the queue's
+// high-water mark (ScanConfig::hold_sending) so that rarely happens.
 // Contract: write() from the scanner's receive thread; finish() closes the
 // queue so the engine drains it and ends. Borrows the queue.
 #include "fumidai/scanner/grab/TargetRouter.h"
@@ -14,7 +14,7 @@ class OpenPortFeed final : public OutputModule {
  public:
   explicit OpenPortFeed(TargetRouter& queue) : queue_(queue) {}
   void write(const ScanResult& result) override {
-    if (result.status == ScanResult::Status::open) queue_.push(GrabTarget{result.ip, result.port});
+    if (result.status == ScanResult::Status::open) queue_.push(GrabTarget{result.ip, result.port, result.transport});
   }
   Result<> finish() override {
     queue_.close();

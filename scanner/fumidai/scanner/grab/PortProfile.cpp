@@ -54,7 +54,7 @@ Result<PortProfile> PortProfile::parse(std::string_view text, std::string_view s
     for (const ProbeModule* module : chain)
       if (module->transport() != transport)
         return make_input_error(fmt::format("{}: module {} speaks {}, not {}", where(), quote_bytes(module->name()),
-                                            to_string(module->transport()), to_string(transport)));
+                                            transport_name(module->transport()), transport_name(transport)));
     if (port_text == "*") {
       Chain& fallback = transport == Transport::udp ? profile.udp_fallback_ : profile.fallback_;
       if (!fallback.empty()) return make_input_error(fmt::format("{}: a second \"*\" line", where()));
@@ -66,7 +66,7 @@ Result<PortProfile> PortProfile::parse(std::string_view text, std::string_view s
     if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 || port > 65535)
       return make_input_error(fmt::format("{}: bad port {}", where(), quote_bytes(port_text)));
     if (!profile.by_port_.emplace(key(static_cast<std::uint16_t>(port), transport), std::move(chain)).second)
-      return make_input_error(fmt::format("{}: port {}/{} is listed twice", where(), port, to_string(transport)));
+      return make_input_error(fmt::format("{}: port {}/{} is listed twice", where(), port, transport_name(transport)));
   }
   if (profile.fallback_.empty())
     return make_input_error(fmt::format("{}: no \"* MODULE\" line for the TCP ports not listed", source));

@@ -6,11 +6,11 @@
 
 namespace fumidai::scanner {
 
-CsvOutput::CsvOutput(OutputFile file) : file_(std::move(file)) { file_.write("ip,port,proto,status,ttl,ts\n"); }
+CsvOutput::CsvOutput(OutputFile file) : file_(std::move(file)) { file_.write("ip,port,transport,status,ttl,ts\n"); }
 
 void CsvOutput::write(const ScanResult& r) {
-  file_.write(fmt::format("{},{},tcp,{},{},{}\n", format_ipv4(r.ip), r.port, ScanResult::status_name(r.status), r.ttl,
-                          format_timestamp(r.timestamp_ns)));
+  file_.write(fmt::format("{},{},{},{},{},{}\n", format_ipv4(r.ip), r.port, transport_name(r.transport),
+                          ScanResult::status_name(r.status), r.ttl, format_timestamp(r.timestamp_ns)));
 }
 
 }  // namespace fumidai::scanner

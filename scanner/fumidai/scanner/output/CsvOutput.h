@@ -4,7 +4,8 @@
 
 namespace fumidai::scanner {
 
-// The JSONL columns as CSV, with a header line.
+// The JSONL columns as CSV, with a header line; a UDP reply's protocol and
+// description are in the JSONL output only.
 class CsvOutput final : public OutputModule {
  public:
   explicit CsvOutput(OutputFile file);

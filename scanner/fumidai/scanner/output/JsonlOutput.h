@@ -4,7 +4,9 @@
 
 namespace fumidai::scanner {
 
-// {"ip":"198.18.3.4","port":80,"proto":"tcp","status":"open","ttl":64,"ts":"…"} per line.
+// {"ip":"198.18.3.4","port":80,"transport":"tcp","status":"open","ttl":64,"ts":"…"} per line; an
+// open UDP port adds "protocol" and "data" (the payload's description of the
+// reply). scanner/data/scan-record.v1.schema.json describes the records.
 class JsonlOutput final : public OutputModule {
  public:
   explicit JsonlOutput(OutputFile file) : file_(std::move(file)) {}

@@ -9,11 +9,11 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 
-#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
@@ -23,24 +23,50 @@ namespace fumidai::scanner {
 namespace {
 
 // ether type IPv4, IP protocol TCP, IP destination == scanner; else drop.
-std::array<sock_filter, 8> make_filter(std::uint32_t scanner_ip) {
-  return {{
+std::vector<sock_filter> make_filter(std::uint32_t scanner_ip) {
+  return {
       BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETHERTYPE_IP, 0, 5),
       BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 23),
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 0, 3),
       BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 30),
       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, scanner_ip, 0, 1),
-      BPF_STMT(BPF_RET | BPF_K, 256),  // headers are all we read
+      BPF_STMT(BPF_RET | BPF_K, PacketReceiver::kHeaderCaptureBytes),
       BPF_STMT(BPF_RET | BPF_K, 0),
-  }};
+  };
+}
+
+// ether type IPv4, IP destination == scanner, then TCP or ICMP (headers), or
+// UDP that is no later fragment and goes to a port in `ports` (the payload
+// too); else drop. Jump offsets count the instructions skipped.
+std::vector<sock_filter> make_udp_filter(std::uint32_t scanner_ip, PacketReceiver::PortRange ports) {
+  return {
+      /* 0 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
+      /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETHERTYPE_IP, 0, 14),  // → 16 drop
+      /* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 30),
+      /* 3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, scanner_ip, 0, 12),  // → 16 drop
+      /* 4 */ BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 23),
+      /* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_TCP, 8, 0),   // → 14 headers
+      /* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_ICMP, 7, 0),  // → 14 headers
+      /* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 8),   // → 16 drop
+      /* 8 */ BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 20),
+      /* 9 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 6, 0),       // a later fragment → 16 drop
+      /* 10 */ BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 14),                 // X = IPv4 header length
+      /* 11 */ BPF_STMT(BPF_LD | BPF_H | BPF_IND, 16),                  // UDP destination port
+      /* 12 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, ports.first, 0, 3),  // → 16 drop
+      /* 13 */ BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, ports.last, 2, 1),   // → 16 drop, else → 15 payload
+      /* 14 */ BPF_STMT(BPF_RET | BPF_K, PacketReceiver::kHeaderCaptureBytes),
+      /* 15 */ BPF_STMT(BPF_RET | BPF_K, PacketReceiver::kUdpCaptureBytes),
+      /* 16 */ BPF_STMT(BPF_RET | BPF_K, 0),
+  };
 }
 
 constexpr std::size_t kRingBytes(std::size_t block, std::size_t count) { return block * count; }
 
 }  // namespace
 
-Result<PacketReceiver> PacketReceiver::open(int interface_index, std::uint32_t scanner_ip) {
+Result<PacketReceiver> PacketReceiver::open(int interface_index, std::uint32_t scanner_ip,
+                                            std::optional<PortRange> udp_ports) {
   FileDescriptor fd(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));
   if (!fd.valid()) {
     if (errno == EPERM || errno == EACCES) {
@@ -48,7 +74,7 @@ Result<PacketReceiver> PacketReceiver::open(int interface_index, std::uint32_t s
     }
     return make_error(fmt::format("socket(AF_PACKET): {}", std::strerror(errno)));
   }
-  const auto filter = make_filter(scanner_ip);
+  const auto filter = udp_ports ? make_udp_filter(scanner_ip, *udp_ports) : make_filter(scanner_ip);
   sock_fprog program{static_cast<unsigned short>(filter.size()), const_cast<sock_filter*>(filter.data())};
   const int one = 1;
   const int version = TPACKET_V3;

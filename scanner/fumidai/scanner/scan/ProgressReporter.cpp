@@ -24,7 +24,7 @@ double seconds(Nanos d) { return std::chrono::duration<double>(d).count(); }
 std::string ProgressReporter::format(Nanos elapsed, std::optional<Nanos> sending_ended) const {
   const std::uint64_t sent = counters_.sent.load();
   const std::uint64_t done = counters_.targets_done.load();
-  const std::uint64_t received = counters_.open.load() + counters_.closed.load();
+  const std::uint64_t received = counters_.open.load() + counters_.closed.load() + counters_.unreachable.load();
   const double fraction = targets_to_send_ ? static_cast<double>(done) / static_cast<double>(targets_to_send_) : 1.0;
   // The average covers sending only, so it does not sag during the cooldown.
   const double send_seconds = seconds(sending_ended.value_or(elapsed));
@@ -48,7 +48,7 @@ void ProgressReporter::report(Nanos elapsed, std::optional<Nanos> sending_ended)
   std::fprintf(out_, "%s\n", format(elapsed, sending_ended).c_str());
   std::fflush(out_);
   last_sent_ = counters_.sent.load();
-  last_received_ = counters_.open.load() + counters_.closed.load();
+  last_received_ = counters_.open.load() + counters_.closed.load() + counters_.unreachable.load();
 }
 
 }  // namespace fumidai::scanner

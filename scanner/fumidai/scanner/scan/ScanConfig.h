@@ -1,12 +1,14 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "fumidai/scanner/net/RouteResolver.h"
 #include "fumidai/scanner/target/IntervalSet.h"
+#include "fumidai/scanner/udp/UdpPayloadProfile.h"
 
 namespace fumidai::scanner {
 
@@ -14,7 +16,10 @@ namespace fumidai::scanner {
 struct ScanConfig {
   IntervalSet targets;
   IntervalSet blocklist;
-  std::vector<std::uint16_t> ports;
+  std::vector<std::uint16_t> ports;      // TCP
+  std::vector<std::uint16_t> udp_ports;  // at least one of the two is not empty
+  // The payload of each UDP port's probe; set when udp_ports is not empty.
+  std::shared_ptr<const UdpPayloadProfile> udp_payloads;
   double rate_pps = 0;  // 0: unlimited
   NetworkOverrides network;
   std::optional<std::uint64_t> seed;

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <boost/json.hpp>
+#include <cassert>
 #include <cmath>
 #include <optional>
 #include <thread>
@@ -13,6 +14,7 @@
 #include "fumidai/scanner/order/FeistelPermutation.h"
 #include "fumidai/scanner/order/ShardPlan.h"
 #include "fumidai/scanner/packet/SynProbeBuilder.h"
+#include "fumidai/scanner/packet/UdpProbeBuilder.h"
 #include "fumidai/scanner/recv/PacketReceiver.h"
 #include "fumidai/scanner/scan/Checkpoint.h"
 #include "fumidai/scanner/scan/ProgressReporter.h"
@@ -21,6 +23,7 @@
 #include "fumidai/scanner/send/PacketSender.h"
 #include "fumidai/scanner/send/RateLimiter.h"
 #include "fumidai/scanner/target/TargetSpace.h"
+#include "fumidai/scanner/udp/UdpCookie.h"
 #include "fumidai/scanner/validate/ProbeValidator.h"
 
 namespace fumidai::scanner {
@@ -52,7 +55,8 @@ std::uint64_t scan_fingerprint(const TargetSpace& space, const ScanConfig& c) {
     mix(in.first);
     mix(in.last);
   }
-  for (auto p : space.ports()) mix(p);
+  // A TCP-only scan's fingerprint is what it was before UDP existed.
+  for (auto p : space.ports()) mix(p.transport == Transport::tcp ? p.port : 0x10000u | p.port);
   mix(c.shards);
   mix(c.shard);
   mix(c.probes);
@@ -64,6 +68,9 @@ struct SenderContext {
   const FeistelPermutation& permutation;
   const ProbeValidator& validator;
   const SynProbeBuilder& builder;
+  const UdpProbeBuilder& udp_builder;
+  const UdpPayloadProfile* udp_payloads;  // null: no UDP ports
+  std::size_t frame_stride;               // room for the largest frame the scan sends
   const IntervalSet& blocklist;
   const ScanConfig& config;
   std::uint32_t source_ip;
@@ -72,6 +79,37 @@ struct SenderContext {
   std::atomic<bool>& stop;
   Clock& clock;
 };
+
+// Writes the frames of target t's probes at frames[count * stride...],
+// their sizes at sizes[count...]; returns the new count.
+std::size_t build_probes(const SenderContext& ctx, const Target& t, std::span<std::uint8_t> frames,
+                         std::span<std::uint16_t> sizes, std::size_t count) {
+  const ScanConfig& c = ctx.config;
+  const std::size_t stride = ctx.frame_stride;
+  if (t.transport == Transport::tcp) {
+    const ProbeCookie cookie = ctx.validator.cookie(ctx.source_ip, t.address, t.port);
+    for (std::uint32_t probe = 0; probe < c.probes; ++probe, ++count) {
+      ctx.builder.build(SynProbe{t.address, t.port, ctx.validator.source_port(cookie, probe), cookie.sequence,
+                                 static_cast<std::uint16_t>(cookie.port_word >> 16)},
+                        std::span<std::uint8_t, SynProbeBuilder::kFrameSize>(frames.data() + count * stride,
+                                                                             SynProbeBuilder::kFrameSize));
+      sizes[count] = SynProbeBuilder::kFrameSize;
+    }
+    return count;
+  }
+  const ProbeCookie cookie = ctx.validator.cookie(ctx.source_ip, t.address, t.port, Transport::udp);
+  const UdpCookie udp_cookie = UdpCookie::from(cookie);
+  const UdpPayload& payload = *ctx.udp_payloads->payload_for(t.port);
+  for (std::uint32_t probe = 0; probe < c.probes; ++probe, ++count) {
+    const auto frame = frames.subspan(count * stride, stride);
+    const std::size_t payload_size = payload.build(udp_cookie, frame.subspan(UdpProbeBuilder::kHeaderSize));
+    sizes[count] = static_cast<std::uint16_t>(
+        ctx.udp_builder.build(UdpProbe{t.address, t.port, ctx.validator.source_port(cookie, probe),
+                                       static_cast<std::uint16_t>(cookie.port_word >> 16)},
+                              payload_size, frame));
+  }
+  return count;
+}
 
 // One sender thread: walks its ShardPlan, builds a batch, hands it to the
 // kernel, records progress. Never throws; a send error ends the thread and is
@@ -83,9 +121,11 @@ void run_sender(const SenderContext& ctx, std::uint32_t thread, PacketSender& se
   const auto max_debt = static_cast<std::uint64_t>(std::max(targets_per_second * kMaxDebtSeconds, 1.0));
   RateLimiter limiter(ctx.clock, targets_per_second,
                       std::max<std::uint64_t>(max_debt, PacketSender::kMaxBatch / c.probes));
-  const std::size_t frame_size = SynProbeBuilder::frame_size();
   const std::size_t targets_per_batch = std::max<std::size_t>(PacketSender::kMaxBatch / c.probes, 1);
-  std::vector<std::uint8_t> frames(targets_per_batch * c.probes * frame_size);
+  std::vector<std::uint8_t> frames(targets_per_batch * c.probes * ctx.frame_stride);
+  std::vector<std::uint16_t> sizes(targets_per_batch * c.probes);
+  // A TCP-only scan sends same-size frames; no sizes to hand over.
+  const bool same_size = ctx.udp_payloads == nullptr;
 
   std::uint64_t step = ctx.checkpoint.next_step(thread);
   while (step < plan.steps() && !ctx.stop.load(std::memory_order_relaxed)) {
@@ -101,16 +141,10 @@ void run_sender(const SenderContext& ctx, std::uint32_t thread, PacketSender& se
         ctx.counters.blocklist_skipped.fetch_add(1, std::memory_order_relaxed);
         continue;
       }
-      const ProbeCookie cookie = ctx.validator.cookie(ctx.source_ip, t.address, t.port);
-      for (std::uint32_t probe = 0; probe < c.probes; ++probe) {
-        ctx.builder.build(SynProbe{t.address, t.port, ctx.validator.source_port(cookie, probe), cookie.sequence,
-                                   static_cast<std::uint16_t>(cookie.port_word >> 16)},
-                          std::span<std::uint8_t, SynProbeBuilder::kFrameSize>(frames.data() + count * frame_size,
-                                                                               SynProbeBuilder::kFrameSize));
-        ++count;
-      }
+      count = build_probes(ctx, t, frames, sizes, count);
     }
-    auto sent = sender.send(frames, frame_size, count);
+    auto sent = same_size ? sender.send(frames, ctx.frame_stride, count)
+                          : sender.send(frames, ctx.frame_stride, std::span<const std::uint16_t>(sizes).first(count));
     if (!sent) {
       error = sent.error();
       ctx.stop.store(true);
@@ -140,7 +174,7 @@ std::uint64_t remaining_targets(const TargetSpace& space, const ScanConfig& c, c
 
 Result<std::string> Scanner::run(const std::atomic<int>& interrupts) {
   const ScanConfig& c = config_;
-  auto space = TargetSpace::create(c.targets, c.blocklist, c.ports);
+  auto space = TargetSpace::create(c.targets, c.blocklist, c.ports, c.udp_ports);
   if (!space) return space.error();
   const std::uint64_t fresh_seed = random_u64();
   auto checkpoint =
@@ -160,14 +194,23 @@ Result<std::string> Scanner::run(const std::atomic<int>& interrupts) {
     if (!sender) return sender.error();
     senders.push_back(std::move(*sender));
   }
-  auto receiver = PacketReceiver::open(path->interface_index, path->source_ip);
+  assert(c.udp_ports.empty() || c.udp_payloads);
+  const UdpPayloadProfile* udp_payloads = c.udp_ports.empty() ? nullptr : c.udp_payloads.get();
+  auto receiver = PacketReceiver::open(
+      path->interface_index, path->source_ip,
+      udp_payloads ? std::optional(PacketReceiver::PortRange{c.source_port_first, c.source_port_last}) : std::nullopt);
   if (!receiver) return receiver.error();
 
   const SipKey key{random_u64(), random_u64()};
   const ProbeValidator validator(key, c.source_port_first, c.source_port_last, c.probes);
   const SynProbeBuilder builder(path->source_mac, path->gateway_mac, path->source_ip);
+  const UdpProbeBuilder udp_builder(path->source_mac, path->gateway_mac, path->source_ip);
+  std::size_t frame_stride = SynProbeBuilder::kFrameSize;
+  for (auto port : c.udp_ports) {
+    frame_stride = std::max(frame_stride, UdpProbeBuilder::kHeaderSize + udp_payloads->payload_for(port)->max_size());
+  }
   ScanCounters counters;
-  ResponseProcessor processor(validator, path->source_ip, c.report_closed, output_, clock_, counters);
+  ResponseProcessor processor(validator, path->source_ip, c.report_closed, output_, clock_, counters, udp_payloads);
 
   const std::int64_t started_wall = clock_.wall_now_ns();
   const Nanos started = clock_.now();
@@ -185,8 +228,8 @@ Result<std::string> Scanner::run(const std::atomic<int>& interrupts) {
     }
   });
 
-  SenderContext context{*space,          permutation, validator, builder,      c.blocklist, c,
-                        path->source_ip, *checkpoint, counters,  stop_sending, clock_};
+  SenderContext context{*space,      permutation, validator,       builder,     udp_builder, udp_payloads, frame_stride,
+                        c.blocklist, c,           path->source_ip, *checkpoint, counters,    stop_sending, clock_};
   std::vector<std::optional<Error>> send_errors(c.sender_threads);
   std::atomic<std::uint32_t> senders_running{c.sender_threads};
   std::vector<std::thread> send_threads;
@@ -232,6 +275,9 @@ Result<std::string> Scanner::run(const std::atomic<int>& interrupts) {
       {"targets", counters.targets_done.load()},
       {"hits", counters.open.load()},
       {"closed", counters.closed.load()},
+      {"udp_hits", counters.udp_open.load()},
+      {"udp_closed", counters.udp_closed.load()},
+      {"unreachable", counters.unreachable.load()},
       {"duplicates", counters.duplicates.load()},
       {"invalid", counters.invalid.load()},
       {"receive_drops", counters.ring_drops.load()},
@@ -245,7 +291,8 @@ Result<std::string> Scanner::run(const std::atomic<int>& interrupts) {
       {"probes", c.probes},
       {"rate", std::llround(c.rate_pps)},
       {"addresses", space->address_count()},
-      {"ports", boost::json::array(space->ports().begin(), space->ports().end())},
+      {"ports", boost::json::array(c.ports.begin(), c.ports.end())},
+      {"udp_ports", boost::json::array(c.udp_ports.begin(), c.udp_ports.end())},
       {"blocklisted", space->blocklisted_count()},
       {"resumed", checkpoint->resumed()},
       {"completed", remaining_targets(*space, c, *checkpoint) == 0},

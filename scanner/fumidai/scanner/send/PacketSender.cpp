@@ -37,14 +37,24 @@ Result<PacketSender> PacketSender::open(int interface_index) {
 
 Result<std::size_t> PacketSender::send(std::span<const std::uint8_t> frames, std::size_t frame_size,
                                        std::size_t count) {
+  return send_frames(frames, frame_size, count, {});
+}
+
+Result<std::size_t> PacketSender::send(std::span<const std::uint8_t> frames, std::size_t stride,
+                                       std::span<const std::uint16_t> sizes) {
+  return send_frames(frames, stride, sizes.size(), sizes);
+}
+
+Result<std::size_t> PacketSender::send_frames(std::span<const std::uint8_t> frames, std::size_t stride,
+                                              std::size_t count, std::span<const std::uint16_t> sizes) {
   std::array<mmsghdr, kMaxBatch> messages{};
   std::array<iovec, kMaxBatch> vectors{};
   std::size_t sent = 0;
   while (sent < count) {
     const std::size_t n = std::min(count - sent, kMaxBatch);
     for (std::size_t i = 0; i < n; ++i) {
-      vectors[i].iov_base = const_cast<std::uint8_t*>(frames.data() + (sent + i) * frame_size);
-      vectors[i].iov_len = frame_size;
+      vectors[i].iov_base = const_cast<std::uint8_t*>(frames.data() + (sent + i) * stride);
+      vectors[i].iov_len = sizes.empty() ? stride : sizes[sent + i];
       messages[i].msg_hdr = msghdr{};
       messages[i].msg_hdr.msg_iov = &vectors[i];
       messages[i].msg_hdr.msg_iovlen = 1;

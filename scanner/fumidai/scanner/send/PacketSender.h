@@ -22,9 +22,16 @@ class PacketSender {
   // Sends `count` frames of `frame_size` bytes laid out back to back. Retries
   // transient back-pressure (ENOBUFS, EAGAIN); returns the number sent.
   Result<std::size_t> send(std::span<const std::uint8_t> frames, std::size_t frame_size, std::size_t count);
+  // The same for frames of different sizes: frame i starts at i * stride and
+  // is sizes[i] <= stride bytes long.
+  Result<std::size_t> send(std::span<const std::uint8_t> frames, std::size_t stride,
+                           std::span<const std::uint16_t> sizes);
 
  private:
   explicit PacketSender(FileDescriptor fd) : fd_(std::move(fd)) {}
+  // sizes empty: every frame is `stride` bytes.
+  Result<std::size_t> send_frames(std::span<const std::uint8_t> frames, std::size_t stride, std::size_t count,
+                                  std::span<const std::uint16_t> sizes);
   FileDescriptor fd_;
 };
 

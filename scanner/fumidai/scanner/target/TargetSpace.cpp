@@ -7,9 +7,10 @@
 namespace fumidai::scanner {
 
 Result<TargetSpace> TargetSpace::create(const IntervalSet& requested, const IntervalSet& blocklist,
-                                        std::vector<std::uint16_t> ports) {
+                                        const std::vector<std::uint16_t>& tcp_ports,
+                                        const std::vector<std::uint16_t>& udp_ports) {
   if (requested.empty()) return make_input_error("no targets given");
-  if (ports.empty()) return make_input_error("no target ports given");
+  if (tcp_ports.empty() && udp_ports.empty()) return make_input_error("no target ports given");
   TargetSpace space;
   space.addresses_ = requested.minus(blocklist);
   space.address_count_ = space.addresses_.count();
@@ -23,7 +24,8 @@ Result<TargetSpace> TargetSpace::create(const IntervalSet& requested, const Inte
     space.starts_.push_back(next);
     next += in.size();
   }
-  space.ports_ = std::move(ports);
+  for (auto p : tcp_ports) space.ports_.push_back({p, Transport::tcp});
+  for (auto p : udp_ports) space.ports_.push_back({p, Transport::udp});
   return space;
 }
 
@@ -33,7 +35,7 @@ Target TargetSpace::at(std::uint64_t index) const {
   const auto k =
       static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), address_index) - starts_.begin() - 1);
   const auto address = static_cast<std::uint32_t>(addresses_.intervals()[k].first + (address_index - starts_[k]));
-  return Target{address, ports_[port_index]};
+  return Target{address, ports_[port_index].port, ports_[port_index].transport};
 }
 
 }  // namespace fumidai::scanner

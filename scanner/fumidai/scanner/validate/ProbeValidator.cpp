@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cassert>
+#include <span>
 
 namespace fumidai::scanner {
 
@@ -14,15 +15,23 @@ ProbeValidator::ProbeValidator(const SipKey& key, std::uint16_t source_port_firs
   assert(source_port_first <= source_port_last && probes_per_target >= 1);
 }
 
-ProbeCookie ProbeValidator::cookie(std::uint32_t source, std::uint32_t destination,
-                                   std::uint16_t destination_port) const {
-  const std::array<std::uint8_t, 10> message{
-      static_cast<std::uint8_t>(source >> 24),          static_cast<std::uint8_t>(source >> 16),
-      static_cast<std::uint8_t>(source >> 8),           static_cast<std::uint8_t>(source),
-      static_cast<std::uint8_t>(destination >> 24),     static_cast<std::uint8_t>(destination >> 16),
-      static_cast<std::uint8_t>(destination >> 8),      static_cast<std::uint8_t>(destination),
-      static_cast<std::uint8_t>(destination_port >> 8), static_cast<std::uint8_t>(destination_port)};
-  const std::uint64_t mac = siphash24(key_, message);
+ProbeCookie ProbeValidator::cookie(std::uint32_t source, std::uint32_t destination, std::uint16_t destination_port,
+                                   Transport transport) const {
+  // TCP's message stays the 10 bytes it always was; UDP appends its IP
+  // protocol number.
+  const std::array<std::uint8_t, 11> message{static_cast<std::uint8_t>(source >> 24),
+                                             static_cast<std::uint8_t>(source >> 16),
+                                             static_cast<std::uint8_t>(source >> 8),
+                                             static_cast<std::uint8_t>(source),
+                                             static_cast<std::uint8_t>(destination >> 24),
+                                             static_cast<std::uint8_t>(destination >> 16),
+                                             static_cast<std::uint8_t>(destination >> 8),
+                                             static_cast<std::uint8_t>(destination),
+                                             static_cast<std::uint8_t>(destination_port >> 8),
+                                             static_cast<std::uint8_t>(destination_port),
+                                             17};
+  const std::uint64_t mac =
+      siphash24(key_, std::span<const std::uint8_t>(message).first(transport == Transport::tcp ? 10 : 11));
   return ProbeCookie{static_cast<std::uint32_t>(mac), static_cast<std::uint32_t>(mac >> 32)};
 }
 
@@ -33,7 +42,10 @@ std::uint16_t ProbeValidator::source_port(const ProbeCookie& cookie, std::uint32
 bool ProbeValidator::validate(std::uint32_t scanner, std::uint32_t target, std::uint16_t target_port,
                               std::uint16_t scanner_port, std::uint32_t ack) const {
   const ProbeCookie c = cookie(scanner, target, target_port);
-  if (ack != c.sequence + 1) return false;
+  return ack == c.sequence + 1 && is_source_port(c, scanner_port);
+}
+
+bool ProbeValidator::is_source_port(const ProbeCookie& c, std::uint16_t scanner_port) const {
   if (scanner_port < port_first_ || std::uint32_t{scanner_port} - port_first_ >= port_count_) return false;
   const std::uint32_t probe =
       (std::uint32_t{scanner_port} - port_first_ + port_count_ - c.port_word % port_count_) % port_count_;
