@@ -14,11 +14,12 @@ packages=(
   # the lab's real services (stage 2) and the record schema check; busybox-static, as Debian's plain
   # busybox has no telnetd
   lighttpd openssh-server vsftpd busybox-static dnsmasq-base openssl python3 python3-jsonschema
+  tinyproxy dante-server openvpn pptpd strongswan-charon strongswan-swanctl xl2tpd ocserv miniupnpd-nftables
   # benchmark peers
   zmap masscan wrk time
 )
 export DEBIAN_FRONTEND=noninteractive
-# lighttpd, sshd and vsftpd run only inside the lab's namespaces. Installing
+# The lab's daemons run only inside its namespaces. Installing
 # them must not start them in the root namespace, so services stay down
 # (policy-rc.d exit 101) for the duration, unless the machine already has a
 # policy of its own.
