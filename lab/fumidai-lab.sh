@@ -409,6 +409,10 @@ setup_services_network() {
   ns_sysctl "$INET_NS" "net.ipv4.conf.$INET_SVC_IF.rp_filter=0"
   ns_sysctl "$SVC_NS" net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
     "net.ipv4.conf.$SVC_IF.rp_filter=0" net.ipv4.ip_forward=0
+  # The lab has one scanner address, which the kernel's ICMP error limits
+  # (per destination, then overall) would soon silence: a closed UDP port of
+  # a service address always answers port-unreachable.
+  ns_sysctl "$SVC_NS" net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_msgs_per_sec=100000 net.ipv4.icmp_msgs_burst=10000
   # The inet namespace routes between the scanner and the services, and
   # nothing else: the drop policy is in place before forwarding is on.
   cat >"$STATE_DIR/svc.nft" <<EOF

@@ -227,16 +227,44 @@ def ike(reply):
             f" response {bool(reply[19] & 0x20)} first payload {reply[16]}")
 
 
+ISAKMP_COOKIE = os.urandom(8)
+
+
+def ike_v1_main_mode():
+    """IKEv1 Main Mode, one proposal: AES-CBC-128, SHA1, PSK, MODP-2048, 8 h."""
+    attributes = b"".join(struct.pack(">HH", 0x8000 | kind, value)
+                          for kind, value in [(1, 7), (14, 128), (2, 2), (3, 1), (4, 14), (11, 1), (12, 28800)])
+    transform = struct.pack(">BBHBBH", 0, 0, 8 + len(attributes), 1, 1, 0) + attributes
+    proposal = struct.pack(">BBHBBBB", 0, 0, 8 + len(transform), 1, 1, 0, 1) + transform
+    sa = struct.pack(">BBHII", 0, 0, 12 + len(proposal), 1, 1) + proposal
+    return ISAKMP_COOKIE + bytes(8) + struct.pack(">BBBBII", 1, 0x10, 2, 0, 0, 28 + len(sa)) + sa
+
+
+def ike_v1(reply):
+    """Whose cookie, which exchange, and the first payload (1: SA)."""
+    if isinstance(reply, str):
+        return reply
+    return (f"{'our cookie' if reply[:8] == ISAKMP_COOKIE else 'other cookie'} exchange {reply[18]}"
+            f" first payload {reply[16]}")
+
+
+# A fresh tunnel id per run: xl2tpd takes an SCCRQ from a peer and tunnel id
+# it already knows for a retransmission, and only acknowledges it.
+L2TP_TUNNEL = struct.unpack(">H", os.urandom(2))[0] | 1
+
+
 def l2tp(ip):
-    """SCCRQ (control, length and sequence bits, tunnel 0); the reply's message type."""
+    """SCCRQ (control, length and sequence bits, tunnel 0); to which tunnel the
+    reply goes, and its message type."""
     def avp(kind, value):
         return struct.pack(">HHH", 0x8000 | (6 + len(value)), 0, kind) + value
     avps = (avp(0, struct.pack(">H", 1)) + avp(2, struct.pack(">H", 0x0100)) + avp(3, struct.pack(">I", 3))
-            + avp(7, b"lab-scanner") + avp(9, struct.pack(">H", 0x1234)) + avp(10, struct.pack(">H", 4)))
+            + avp(7, b"lab-scanner") + avp(9, struct.pack(">H", L2TP_TUNNEL)) + avp(10, struct.pack(">H", 4)))
     reply = udp(ip, 1701, struct.pack(">HHHHHH", 0xC802, 12 + len(avps), 0, 0, 0, 0) + avps)
     if isinstance(reply, str):
         return reply
-    return f"tunnel {struct.unpack('>H', reply[4:6])[0]:#x} message type {struct.unpack('>H', reply[18:20])[0]}"
+    tunnel = "ours" if struct.unpack(">H", reply[4:6])[0] == L2TP_TUNNEL else "other"
+    return f"tunnel {tunnel} message type {struct.unpack('>H', reply[18:20])[0]}"
 
 
 def sslvpn():
@@ -291,7 +319,9 @@ checks = [
     # On 4500 IKE comes after a four-byte non-ESP marker.
     ("strongswan-4500", lambda: ike(udp("198.19.0.47", 4500, bytes(4) + ike_sa_init())[4:]),
      "our spi exchange 34 response True first payload 33"),
-    ("xl2tpd", lambda: l2tp("198.19.0.48"), "tunnel 0x1234 message type 2"),
+    ("strongswan-ikev1", lambda: ike_v1(udp("198.19.0.47", 500, ike_v1_main_mode())),
+     "our cookie exchange 2 first payload 1"),
+    ("xl2tpd", lambda: l2tp("198.19.0.48"), "tunnel ours message type 2"),
     ("ocserv", sslvpn, "200 auth-request True"),
     ("miniupnpd-ssdp", lambda: ssdp("198.19.0.50"), "LOCATION http://198.19.0.50:5000/rootDesc.xml"),
     ("miniupnpd-http", upnp_description, "200 igd True"),
