@@ -14,14 +14,24 @@
 #       | veth (only with --services yes, the default)
 #   NAME-svc   lo holding one /32 per service address of SVC_PREFIX, fd-svc0
 #              198.51.100.2/24, 192.0.2.0/24 via 198.51.100.1, no default
-#              route; real daemons (lighttpd, sshd, vsftpd, busybox telnetd,
-#              dnsmasq) and the device emulator
+#              route; real daemons, each on its own address (.10 lighttpd,
+#              .11 sshd, .12 vsftpd, .13 busybox telnetd, .53 dnsmasq, .40/.41
+#              tinyproxy open/BasicAuth, .42/.43 danted none/username, .44
+#              OpenVPN udp+tcp 1194, .45 OpenVPN tcp 443 and udp 1194 with
+#              tls-auth, .46 pptpd, .47 strongSwan charon, .48 xl2tpd, .49
+#              ocserv, .50 miniupnpd; .60 is kept for the canary), the device
+#              emulator, OpenVPN's tun devices fd-vpn0-3 (down, no address,
+#              no route) and nft table fumidai_daemons (only the right address
+#              answers on the ports charon and miniupnpd bind on every address)
 #
 # Safety: each veth is created from inside one lab namespace with its peer
 # placed straight into another, so no lab interface or address ever exists in
-# the root namespace, and nothing here sends a packet. Daemons get configs
-# generated into the state dir; the machine's own /etc and services are not
-# touched.
+# the root namespace, and nothing here sends a packet. Daemons get configs,
+# keys and certificates generated into the state dir, and their pid files,
+# logs and sockets go there too (or, for a fixed path such as
+# /var/run/charon.pid, to a private mount in the daemon's own mount
+# namespace); the machine's own /etc and services are not touched. The PPP
+# daemons the VPN servers would start are /bin/false.
 #
 # Exit codes: 0 done, 1 failure (or not isolated), 2 bad arguments, 3 `status`
 # of a lab that is not up.
@@ -36,26 +46,50 @@ readonly SYN_BACKLOG=65535
 # limits (one per second per peer, 1000/s in all) would turn most into silence.
 readonly ICMP_ERRORS_PER_SECOND=1000000
 readonly LISTENER_READY_SECONDS=10 SERVICES_READY_SECONDS=10 STOP_SECONDS=5
-# Host numbers of the daemons in the services /24; the device emulator's
-# addresses must avoid them.
+# Host numbers of the daemons in the services /24 (and of the canary, which
+# `up` leaves alone); the device emulator's addresses must avoid them.
 readonly HTTP_HOST=10 SSH_HOST=11 FTP_HOST=12 TELNET_HOST=13 DNS_HOST=53
+readonly PROXY_HOST=40 PROXY_AUTH_HOST=41 SOCKS_HOST=42 SOCKS_AUTH_HOST=43 OPENVPN_HOST=44 OPENVPN2_HOST=45
+readonly PPTP_HOST=46 IKE_HOST=47 L2TP_HOST=48 SSLVPN_HOST=49 UPNP_HOST=50 CANARY_HOST=60
+readonly DAEMON_HOSTS="$HTTP_HOST $SSH_HOST $FTP_HOST $TELNET_HOST $DNS_HOST $PROXY_HOST $PROXY_AUTH_HOST
+  $SOCKS_HOST $SOCKS_AUTH_HOST $OPENVPN_HOST $OPENVPN2_HOST $PPTP_HOST $IKE_HOST $L2TP_HOST $SSLVPN_HOST
+  $UPNP_HOST $CANARY_HOST"
+# tinyproxy's ports (open, BasicAuth) and miniupnpd's description (HTTP) port.
+readonly PROXY_PORT=8888 PROXY_AUTH_PORT=3128 UPNP_HTTP_PORT=5000
+# Ports that charon and miniupnpd bind on every address of the services
+# namespace: only the addresses services.csv gives them answer there.
+readonly WILDCARD_UDP_PORTS="500, 1900, 4500" WILDCARD_TCP_PORTS=$UPNP_HTTP_PORT
+# OpenVPN's tun devices in the services namespace, one per instance.
+readonly VPN_LINKS="fd-vpn0 fd-vpn1 fd-vpn2 fd-vpn3"
+# Credentials of the daemons that ask for them (tinyproxy BasicAuth); lab-only.
+readonly PROXY_USER=lab PROXY_PASSWORD=lab-proxy-password
 # At most this many rows from `fumidai lab devices --print-services`.
 readonly MAX_DEVICE_ROWS=1024
 # Processes `up` starts, each with NAME.pid and NAME.log in the state dir:
 # those in the services namespace, then all of them in the order `down`
 # stops them.
-readonly SERVICE_PROCESSES=(devices telnetd vsftpd sshd lighttpd dnsmasq)
+readonly SERVICE_PROCESSES=(devices miniupnpd ocserv xl2tpd charon pptpd openvpn-udp-tls-auth openvpn-tcp443
+  openvpn-tcp openvpn-udp danted-auth danted tinyproxy-auth tinyproxy telnetd vsftpd sshd lighttpd dnsmasq)
 readonly PROCESSES=("${SERVICE_PROCESSES[@]}" listener)
-# Files and directories `up` may write into the state dir; `down` removes only these.
-readonly STATE_FILES=(lab.env lab.env.tmp ground-truth.csv lab.nft svc.nft
+# Files and directories `up` may write into the state dir; `down` removes
+# only these, and the files matching STATE_GLOBS (names a daemon picks).
+readonly STATE_FILES=(lab.env lab.env.tmp ground-truth.csv lab.nft svc.nft daemons.nft
   services.csv devices.csv ptr.csv ptr.tmp dns-hosts
   lighttpd.conf sshd_config sshd-own.pid dnsmasq-own.pid vsftpd.conf vsftpd.userlist
   telnet-login telnetd-utmp telnetd-wtmp www/index.html www/favicon.ico
   ssh_host_ed25519_key ssh_host_ed25519_key.pub ssh_host_ecdsa_key ssh_host_ecdsa_key.pub
+  ca.key ca.crt server.key server.crt openssl.log tls-auth.key
+  tinyproxy.conf tinyproxy-auth.conf danted.conf danted-auth.conf danted-own.pid danted-auth-own.pid
+  openvpn.conf pptpd.conf pptpd-own.pid ppp-options strongswan.conf swanctl.conf charon.vici swanctl.log
+  xl2tpd.conf xl2tpd-own.pid xl2tpd-control l2tp-secrets ocserv.conf ocserv-passwd ocserv-own.pid
+  miniupnpd.conf miniupnpd-own.pid
   "${PROCESSES[@]/%/.pid}" "${PROCESSES[@]/%/.log}")
+readonly STATE_GLOBS=('ocserv-socket.*')
 readonly STATE_DIRS=(vsftpd-empty www)
 SERVICES_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)/services
 readonly SERVICES_DIR
+# Debian's charon; strongswan-charon puts it outside PATH.
+readonly CHARON=/usr/lib/ipsec/charon
 
 COMMAND=${1:-}
 NAME_PREFIX=fumidai
@@ -120,6 +154,10 @@ parse_arguments() {
   SVC_NET=${SVC_PREFIX%.0/24}
   HTTP_IP=$SVC_NET.$HTTP_HOST SSH_IP=$SVC_NET.$SSH_HOST FTP_IP=$SVC_NET.$FTP_HOST
   TELNET_IP=$SVC_NET.$TELNET_HOST DNS_IP=$SVC_NET.$DNS_HOST
+  PROXY_IP=$SVC_NET.$PROXY_HOST PROXY_AUTH_IP=$SVC_NET.$PROXY_AUTH_HOST SOCKS_IP=$SVC_NET.$SOCKS_HOST
+  SOCKS_AUTH_IP=$SVC_NET.$SOCKS_AUTH_HOST OPENVPN_IP=$SVC_NET.$OPENVPN_HOST OPENVPN2_IP=$SVC_NET.$OPENVPN2_HOST
+  PPTP_IP=$SVC_NET.$PPTP_HOST IKE_IP=$SVC_NET.$IKE_HOST L2TP_IP=$SVC_NET.$L2TP_HOST
+  SSLVPN_IP=$SVC_NET.$SSLVPN_HOST UPNP_IP=$SVC_NET.$UPNP_HOST
 }
 
 require_root() {
@@ -132,7 +170,8 @@ require_root() {
 
 require_service_tools() {
   local tool
-  for tool in lighttpd /usr/sbin/sshd ssh-keygen vsftpd busybox dnsmasq; do
+  for tool in lighttpd /usr/sbin/sshd ssh-keygen vsftpd busybox dnsmasq openssl tinyproxy danted openvpn pptpd \
+    "$CHARON" swanctl xl2tpd ocserv miniupnpd; do
     command -v "$tool" >/dev/null || die "'$tool' not found (tools/install-deps.sh installs it); or use --services no"
   done
   busybox --list | awk '$1 == "telnetd" { found = 1 } END { exit !found }' ||
@@ -164,31 +203,37 @@ recorded_pid() {
   read_pid "$1" && echo "$PID"
 }
 
-# What the command line of each process `up` starts contains, to tell it from
-# a process that got a recycled pid. The daemons all name a file in the state
-# dir.
+# Sets MARKER to what the command line of process $1 contains, to tell it
+# from a process that got a recycled pid. The daemons all name a file in the
+# state dir (from the start: so do the wrappers they are started through).
+MARKER=''
 process_marker() {
   case $1 in
-    listener) echo " lab listen " ;;
-    devices) echo " lab devices " ;;
-    *) echo "$STATE_DIR/" ;;
+    listener) MARKER=" lab listen " ;;
+    devices) MARKER=" lab devices " ;;
+    *) MARKER="$STATE_DIR/" ;;
   esac
 }
 
-# True if pid runs with the marker in its command line. A zombie (nobody may
-# reap it in a container) has an empty one, so it counts as gone.
+# True if pid runs with the marker in its command line. A daemon that
+# overwrites its command line (ocserv) runs in the state dir instead, which
+# counts as that marker. A zombie (nobody may reap it in a container) has an
+# empty command line and no working directory, so it counts as gone.
+# Builtins only, like the two below: `down` checks every process.
 is_running() {
-  local cmdline
-  cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
-  [[ $cmdline == *"$2"* ]]
+  local args=() IFS=' '
+  { mapfile -d '' -t args <"/proc/$1/cmdline"; } 2>/dev/null || return 1
+  [[ "${args[*]} " == *"$2"* ]] || [[ $2 == "$STATE_DIR/" && /proc/$1/cwd -ef $STATE_DIR ]]
+}
+
+# Sets PID to the pid of process NAME if it runs; fails otherwise.
+find_running() {
+  read_pid "$1" && process_marker "$1" && is_running "$PID" "$MARKER"
 }
 
 # Prints the pid of process NAME if it runs.
 running_pid() {
-  local pid
-  pid=$(recorded_pid "$1") || return 1
-  is_running "$pid" "$(process_marker "$1")" || return 1
-  echo "$pid"
+  find_running "$1" && echo "$PID"
 }
 
 # SIGTERM to each named process that runs, then SIGKILL to whichever has not
@@ -196,12 +241,12 @@ running_pid() {
 # each checked to be what `up` started before it gets a signal; it counts as
 # stopped once fully exited (an exiting process loses its command line first).
 stop_processes() {
-  local name pid waited=0 remaining
+  local name waited=0 remaining
   local -A pids=()
   for name in "$@"; do
-    pid=$(running_pid "$name") || continue
-    pids[$name]=$pid
-    kill -TERM "$pid" 2>/dev/null || true
+    find_running "$name" || continue
+    pids[$name]=$PID
+    kill -TERM "$PID" 2>/dev/null || true
   done
   while ((waited < STOP_SECONDS * 10)); do
     remaining=0
@@ -265,11 +310,15 @@ delete_ns() {
 }
 
 remove_state_dir() {
-  local file
+  local file files=("${STATE_FILES[@]/#/${STATE_DIR:?}/}")
   [[ -d $STATE_DIR ]] || return 0
-  for file in "${STATE_FILES[@]}"; do
-    rm -f -- "${STATE_DIR:?}/$file"
+  for file in "${STATE_GLOBS[@]}"; do
+    # Unquoted on purpose: the pattern expands inside the state dir only.
+    # shellcheck disable=SC2206
+    files+=("$STATE_DIR"/$file)
   done
+  # One rm for all: the list is long, and forks are what `down` spends its time on.
+  rm -f -- "${files[@]}"
   for file in "${STATE_DIRS[@]}"; do
     [[ ! -d $STATE_DIR/$file ]] || rmdir -- "${STATE_DIR:?}/$file" || true
   done
@@ -331,9 +380,11 @@ unlimit_icmp_errors() {
     net.ipv4.icmp_msgs_burst=$ICMP_ERRORS_PER_SECOND
 }
 
-# The local addresses (ip:port) listening in NS, TCP and UDP (udp: prefix).
+# The local addresses (ip:port) listening in NS, TCP and UDP (udp: prefix);
+# any address, IPv4 or IPv6, is 0.0.0.0.
 listening() {
-  ip netns exec "$1" ss -H -l -n -t -u | awk '{ print ($1 == "udp" ? "udp:" : "") $5 }'
+  ip netns exec "$1" ss -H -l -n -t -u |
+    awk '{ address = $5; sub(/^(\*|\[::\]):/, "0.0.0.0:", address); print ($1 == "udp" ? "udp:" : "") address }'
 }
 
 # wait_for_listening NS SECONDS ENDPOINT...: until every ENDPOINT (ip:port,
@@ -385,18 +436,29 @@ EOF
   ns_sysctl "$INET_NS" net.ipv4.ip_forward=1
 }
 
-# render TEMPLATE OUT ADDRESS: a config from lab/services/TEMPLATE.
+# render TEMPLATE OUT KEY=VALUE...: a config from lab/services/TEMPLATE with
+# each @KEY@ replaced, and @STATE_DIR@ and @SVC_PREFIX@; a placeholder left
+# over is a mistake in the template.
 render() {
-  local text
-  text=$(<"$SERVICES_DIR/$1")
-  # Quoted replacements: bash 5.2 would otherwise expand & in them.
-  text=${text//@ADDRESS@/"$3"}
-  text=${text//@STATE_DIR@/"$STATE_DIR"}
-  printf '%s\n' "$text" >"$STATE_DIR/$2"
+  local text='' pair out=$2
+  [[ -r $SERVICES_DIR/$1 ]] || die "cannot read lab/services/$1"
+  # read, not $(<...): no fork for each of the many configs. It fails at
+  # the end of the file, having read all of it.
+  IFS= read -r -d '' text <"$SERVICES_DIR/$1" || true
+  shift 2
+  for pair in "$@" "STATE_DIR=$STATE_DIR" "SVC_PREFIX=$SVC_PREFIX"; do
+    # Quoted replacements: bash 5.2 would otherwise expand & in them.
+    text=${text//"@${pair%%=*}@"/"${pair#*=}"}
+  done
+  [[ ! $text =~ @[A-Z_]+@ ]] || die "lab/services: ${BASH_REMATCH[0]} left unset in $out"
+  printf '%s' "$text" >"$STATE_DIR/$out"
 }
 
 # services.csv: the daemons' rows, then the device emulator's, each checked:
-# its address must be a host of SVC_PREFIX that no daemon uses.
+# its address must be a host of SVC_PREFIX that no daemon uses. Columns:
+# ip,port,protocol,tls,service,expected_status,transport; the emulator's rows
+# may lack the transport, which is then tcp. expected_status is what a
+# correct stage-2 probe reports.
 write_services_truth() {
   "$FUMIDAI_BIN" lab devices --config "$DEVICES_CONFIG" --print-services >"$STATE_DIR/devices.csv" ||
     die "'fumidai lab devices --print-services' failed"
@@ -406,14 +468,28 @@ write_services_truth() {
     echo "$SSH_IP,22,ssh,false,openssh,success,tcp"
     echo "$FTP_IP,21,ftp,false,vsftpd,success,tcp"
     echo "$TELNET_IP,23,telnet,false,busybox-telnetd,success,tcp"
-    awk -F, -v OFS=, -v net="$SVC_NET" -v max="$MAX_DEVICE_ROWS" \
-      -v taken="$HTTP_HOST $SSH_HOST $FTP_HOST $TELNET_HOST $DNS_HOST" '
+    echo "$PROXY_IP,$PROXY_PORT,http-proxy,false,tinyproxy,success,tcp"
+    echo "$PROXY_AUTH_IP,$PROXY_AUTH_PORT,http-proxy,false,tinyproxy-auth,success,tcp"
+    echo "$SOCKS_IP,1080,socks5,false,dante,success,tcp"
+    echo "$SOCKS_AUTH_IP,1080,socks5,false,dante-auth,success,tcp"
+    echo "$OPENVPN_IP,1194,openvpn,false,openvpn,success,udp"
+    echo "$OPENVPN_IP,1194,openvpn,false,openvpn,success,tcp"
+    echo "$OPENVPN2_IP,443,openvpn,false,openvpn-tcp443,success,tcp"
+    # tls-auth: a reset without the shared key's HMAC is dropped unanswered.
+    echo "$OPENVPN2_IP,1194,openvpn,false,openvpn-tls-auth,io-timeout,udp"
+    echo "$PPTP_IP,1723,pptp,false,pptpd,success,tcp"
+    echo "$IKE_IP,500,ike,false,strongswan,success,udp"
+    echo "$IKE_IP,4500,ike,false,strongswan,success,udp"
+    echo "$L2TP_IP,1701,l2tp,false,xl2tpd,success,udp"
+    echo "$SSLVPN_IP,443,sslvpn,true,ocserv,success,tcp"
+    echo "$UPNP_IP,1900,upnp,false,miniupnpd,success,udp"
+    echo "$UPNP_IP,$UPNP_HTTP_PORT,http,false,miniupnpd,success,tcp"
+    awk -F, -v net="$SVC_NET" -v max="$MAX_DEVICE_ROWS" -v taken="$DAEMON_HOSTS" '
       BEGIN { n = split(taken, t, " "); for (i = 1; i <= n; i++) used[t[i]] = 1 }
       function bad(why) { print "devices row " NR " (" $0 "): " why > "/dev/stderr"; failed = 1; exit 1 }
       NR > max { bad("more than " max " rows") }
       {
-        if (NF != 6 && NF != 7) bad("expected 6 or 7 fields")
-        if (NF == 6) $7 = "tcp"
+        if (NF != 7) bad("expected 7 fields")
         if ($7 != "tcp" && $7 != "udp") bad("transport must be tcp or udp")
         host = $1
         if (substr(host, 1, length(net) + 1) != net ".") bad("address outside the services prefix")
@@ -456,8 +532,74 @@ write_ptr_truth() {
   awk -F, 'NR > 1 { print $1, $2 }' "$STATE_DIR/ptr.csv" >"$STATE_DIR/dns-hosts"
 }
 
+# daemons.nft for the services namespace: charon and miniupnpd bind every
+# address, so on their ports only the addresses services.csv gives them
+# answer; the rest refuse, as a host without the service does. miniupnpd
+# sends SSDP replies from a socket bound to no address, which would leave
+# with fd-svc0's address (and be dropped by the inet namespace): they get its
+# own. Stateless, so the namespace needs no connection tracking.
+write_daemons_ruleset() {
+  local udp tcp
+  udp=$(awk -F, 'NR > 1 && $7 == "udp" { printf "%s%s . %s", sep, $1, $2; sep = ", " }' "$STATE_DIR/services.csv")
+  tcp=$(awk -F, 'NR > 1 && $7 == "tcp" { printf "%s%s . %s", sep, $1, $2; sep = ", " }' "$STATE_DIR/services.csv")
+  cat >"$STATE_DIR/daemons.nft" <<EOF
+# Written by 'fumidai lab up' for $SVC_NS: on the ports daemons bind on every
+# address, only the services.csv rows answer; miniupnpd's SSDP replies leave
+# with its own address.
+table ip fumidai_daemons {
+  set udp_services {
+    type ipv4_addr . inet_service
+    elements = { $udp }
+  }
+  set tcp_services {
+    type ipv4_addr . inet_service
+    elements = { $tcp }
+  }
+  chain input {
+    type filter hook input priority filter; policy accept;
+    udp dport { $WILDCARD_UDP_PORTS } ip daddr . udp dport != @udp_services reject
+    tcp dport { $WILDCARD_TCP_PORTS } ip daddr . tcp dport != @tcp_services reject with tcp reset
+  }
+  chain output {
+    type filter hook output priority filter; policy accept;
+    oifname "$SVC_IF" ip saddr $SVC_LINK_IP udp sport 1900 ip saddr set $UPNP_IP
+  }
+}
+EOF
+}
+
+# A CA and a server certificate it signed, on P-256 keys (made in
+# milliseconds), fresh per lab, for OpenVPN and ocserv; and OpenVPN's
+# tls-auth key.
+make_vpn_keys() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -days 30 \
+    -subj "/CN=fumidai lab CA $NAME_PREFIX" -addext basicConstraints=critical,CA:TRUE \
+    -addext keyUsage=critical,keyCertSign,cRLSign -keyout "$STATE_DIR/ca.key" -out "$STATE_DIR/ca.crt" &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -noenc -days 30 \
+      -CA "$STATE_DIR/ca.crt" -CAkey "$STATE_DIR/ca.key" -subj /CN=lab-router \
+      -addext basicConstraints=critical,CA:FALSE -addext keyUsage=critical,digitalSignature,keyAgreement \
+      -addext extendedKeyUsage=serverAuth -addext subjectAltName=DNS:lab-router \
+      -keyout "$STATE_DIR/server.key" -out "$STATE_DIR/server.crt" &&
+    openvpn --genkey secret "$STATE_DIR/tls-auth.key"
+}
+
+# charon's IKEv2 connection, loaded over its vici socket once that is up.
+load_ike_connection() {
+  local tries=0
+  while [[ ! -S $STATE_DIR/charon.vici ]]; do
+    ((tries < SERVICES_READY_SECONDS * 10)) || die "charon opened no vici socket after ${SERVICES_READY_SECONDS}s"
+    require_alive charon
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+  ip netns exec "$SVC_NS" timeout "$SERVICES_READY_SECONDS" env STRONGSWAN_CONF="$STATE_DIR/strongswan.conf" \
+    SWANCTL_DIR="$STATE_DIR" swanctl --load-all --noprompt --file "$STATE_DIR/swanctl.conf" \
+    --uri "unix://$STATE_DIR/charon.vici" >"$STATE_DIR/swanctl.log" 2>&1 ||
+    die "swanctl could not load the IKE connection: $(tail -n 3 "$STATE_DIR/swanctl.log" | paste -sd' ')"
+}
+
 start_services() {
-  local endpoints=() ip port type pid keygen_pids=()
+  local endpoints=() endpoint ip port transport type pid background_pids=() vpn_links=()
   write_services_truth
   write_ptr_truth
 
@@ -467,24 +609,47 @@ start_services() {
     echo "addr add $DNS_IP/32 dev lo"
     awk -F, 'NR > 1 && !($1 in seen) { seen[$1] = 1; print "addr add " $1 "/32 dev lo" }' "$STATE_DIR/services.csv"
   } | ip -n "$SVC_NS" -batch -
+  write_daemons_ruleset
+  ip netns exec "$SVC_NS" nft -f "$STATE_DIR/daemons.nft"
+  # The emulator takes longest to listen (it makes its certificates), so it
+  # starts first.
+  start_process devices "$SVC_NS" "$FUMIDAI_BIN" lab devices --config "$DEVICES_CONFIG"
+
+  # Fresh keys per lab, generated side by side: ssh host keys (no RSA key,
+  # whose generation alone can take a second) and the VPN servers'.
+  for type in ed25519 ecdsa; do
+    ssh-keygen -q -t "$type" -N '' -C "fumidai-lab-$NAME_PREFIX" -f "$STATE_DIR/ssh_host_${type}_key" &
+    background_pids+=($!)
+  done
+  make_vpn_keys >"$STATE_DIR/openssl.log" 2>&1 &
+  background_pids+=($!)
 
   # The web root lives with the config, in the state dir.
   mkdir -m 755 -- "$STATE_DIR/www"
   install -m 644 -- "$SERVICES_DIR/www/index.html" "$SERVICES_DIR/www/favicon.ico" "$STATE_DIR/www/"
-  render lighttpd.conf.in lighttpd.conf "$HTTP_IP"
-  render sshd_config.in sshd_config "$SSH_IP"
-  render vsftpd.conf.in vsftpd.conf "$FTP_IP"
+  render lighttpd.conf.in lighttpd.conf "ADDRESS=$HTTP_IP"
+  render sshd_config.in sshd_config "ADDRESS=$SSH_IP"
+  render vsftpd.conf.in vsftpd.conf "ADDRESS=$FTP_IP"
   : >"$STATE_DIR/vsftpd.userlist"
   mkdir -m 755 -- "$STATE_DIR/vsftpd-empty"
   install -m 700 -- "$SERVICES_DIR/telnet-login.sh" "$STATE_DIR/telnet-login"
-  # Fresh host keys per lab, generated side by side; no RSA key, whose
-  # generation alone can take a second.
-  for type in ed25519 ecdsa; do
-    ssh-keygen -q -t "$type" -N '' -C "fumidai-lab-$NAME_PREFIX" -f "$STATE_DIR/ssh_host_${type}_key" &
-    keygen_pids+=($!)
-  done
-  for pid in "${keygen_pids[@]}"; do
-    wait "$pid" || die "ssh-keygen failed"
+  render tinyproxy.conf.in tinyproxy.conf "ADDRESS=$PROXY_IP" "PORT=$PROXY_PORT"
+  render tinyproxy.conf.in tinyproxy-auth.conf "ADDRESS=$PROXY_AUTH_IP" "PORT=$PROXY_AUTH_PORT"
+  printf 'BasicAuth %s %s\n' "$PROXY_USER" "$PROXY_PASSWORD" >>"$STATE_DIR/tinyproxy-auth.conf"
+  render dante.conf.in danted.conf "ADDRESS=$SOCKS_IP" METHOD=none
+  render dante.conf.in danted-auth.conf "ADDRESS=$SOCKS_AUTH_IP" METHOD=username
+  render openvpn.conf.in openvpn.conf
+  install -m 644 -- "$SERVICES_DIR/ppp-options" "$STATE_DIR/ppp-options"
+  render pptpd.conf.in pptpd.conf "ADDRESS=$PPTP_IP"
+  render strongswan.conf.in strongswan.conf
+  render swanctl.conf.in swanctl.conf "ADDRESS=$IKE_IP"
+  render xl2tpd.conf.in xl2tpd.conf "ADDRESS=$L2TP_IP"
+  : >"$STATE_DIR/l2tp-secrets"
+  render ocserv.conf.in ocserv.conf "ADDRESS=$SSLVPN_IP"
+  : >"$STATE_DIR/ocserv-passwd"
+  render miniupnpd.conf.in miniupnpd.conf "ADDRESS=$UPNP_IP" "PORT=$UPNP_HTTP_PORT"
+  for pid in "${background_pids[@]}"; do
+    wait "$pid" || die "making keys failed: $(tail -n 3 "$STATE_DIR/openssl.log" | paste -sd' ')"
   done
   # sshd needs its privilege separation directory; it is the standard
   # (normally boot-time) one, shared with any sshd of the machine, so `down`
@@ -509,18 +674,57 @@ start_services() {
       [[ ! -e $file ]] || mount --bind "${0}telnetd-${file##*/}" "$file" || exit 1
     done
     exec busybox telnetd -F -K -b "$1:23" -f /dev/null -l "${0}telnet-login"' "$STATE_DIR/" "$TELNET_IP"
-  start_process devices "$SVC_NS" "$FUMIDAI_BIN" lab devices --config "$DEVICES_CONFIG"
+  start_process tinyproxy "$SVC_NS" tinyproxy -d -c "$STATE_DIR/tinyproxy.conf"
+  start_process tinyproxy-auth "$SVC_NS" tinyproxy -d -c "$STATE_DIR/tinyproxy-auth.conf"
+  start_process danted "$SVC_NS" danted -f "$STATE_DIR/danted.conf" -p "$STATE_DIR/danted-own.pid" -N 1
+  start_process danted-auth "$SVC_NS" danted -f "$STATE_DIR/danted-auth.conf" -p "$STATE_DIR/danted-auth-own.pid" -N 1
+  # OpenVPN 2.6 serves one socket per process: one process per listener,
+  # each with its own tun device.
+  read -r -a vpn_links <<<"$VPN_LINKS"
+  start_process openvpn-udp "$SVC_NS" openvpn --config "$STATE_DIR/openvpn.conf" --local "$OPENVPN_IP" \
+    --proto udp4 --port 1194 --dev "${vpn_links[0]}"
+  start_process openvpn-tcp "$SVC_NS" openvpn --config "$STATE_DIR/openvpn.conf" --local "$OPENVPN_IP" \
+    --proto tcp4-server --port 1194 --dev "${vpn_links[1]}"
+  start_process openvpn-tcp443 "$SVC_NS" openvpn --config "$STATE_DIR/openvpn.conf" --local "$OPENVPN2_IP" \
+    --proto tcp4-server --port 443 --dev "${vpn_links[2]}"
+  start_process openvpn-udp-tls-auth "$SVC_NS" openvpn --config "$STATE_DIR/openvpn.conf" --local "$OPENVPN2_IP" \
+    --proto udp4 --port 1194 --dev "${vpn_links[3]}" --tls-auth "$STATE_DIR/tls-auth.key" 0
+  start_process pptpd "$SVC_NS" pptpd -f -c "$STATE_DIR/pptpd.conf" -e /bin/false
+  # charon writes /var/run/charon.pid, a path fixed at build time: it gets a
+  # private /run in its own mount namespace (the state dir, should it live
+  # under /run, bound back in), so labs side by side do not clash and the
+  # machine's /run stays untouched. Its argv[0] names the state dir, as the
+  # other daemons' command lines do.
+  # shellcheck disable=SC2016 # the script is for the inner bash
+  start_process charon "$SVC_NS" env STRONGSWAN_CONF="$STATE_DIR/strongswan.conf" bash -c '
+    mount --bind "$0" /mnt && mount -t tmpfs -o mode=755,size=1m fumidai-charon /run &&
+      mkdir -p "$0" && mount --move /mnt "$0" || exit 1
+    exec -a "${0}charon" "$1"' "$STATE_DIR/" "$CHARON"
+  # xl2tpd would start /usr/sbin/pppd (a path fixed at build time) for a
+  # session: in its mount namespace that is /bin/false.
+  # shellcheck disable=SC2016 # the script is for the inner bash
+  start_process xl2tpd "$SVC_NS" bash -c '
+    [[ ! -e /usr/sbin/pppd ]] || mount --bind /bin/false /usr/sbin/pppd || exit 1
+    exec xl2tpd -D -c "${0}xl2tpd.conf" -p "${0}xl2tpd-own.pid" -C "${0}xl2tpd-control"' "$STATE_DIR/"
+  # shellcheck disable=SC2016 # the script is for the inner bash
+  # ocserv overwrites its command line; it runs in the state dir, which
+  # marks it as the lab's (is_running).
+  start_process ocserv "$SVC_NS" bash -c 'cd "$0" && exec ocserv -f -c "${0}ocserv.conf"' "$STATE_DIR/"
+  start_process miniupnpd "$SVC_NS" miniupnpd -d -f "$STATE_DIR/miniupnpd.conf" -P "$STATE_DIR/miniupnpd-own.pid"
 
+  # Every row's endpoint; charon and miniupnpd listen on every address
+  # (which `listening` prints as 0.0.0.0).
+  local -A any_address=(["udp:$IKE_IP:500"]=udp:0.0.0.0:500 ["udp:$IKE_IP:4500"]=udp:0.0.0.0:4500
+    ["udp:$UPNP_IP:1900"]=udp:0.0.0.0:1900 ["$UPNP_IP:$UPNP_HTTP_PORT"]=0.0.0.0:$UPNP_HTTP_PORT)
   endpoints=("$DNS_IP:53" "udp:$DNS_IP:53")
   while IFS=, read -r ip port _ _ _ _ transport; do
-    if [[ $transport == udp ]]; then
-      endpoints+=("udp:$ip:$port")
-    else
-      endpoints+=("$ip:$port")
-    fi
+    endpoint=$ip:$port
+    [[ $transport == tcp ]] || endpoint=udp:$endpoint
+    endpoints+=("${any_address[$endpoint]:-$endpoint}")
   done < <(tail -n +2 "$STATE_DIR/services.csv")
   WAIT_FOR=("${SERVICE_PROCESSES[@]}")
   wait_for_listening "$SVC_NS" "$SERVICES_READY_SECONDS" "${endpoints[@]}"
+  load_ike_connection
 }
 
 # KEY=VALUE, quoted only if the value needs it, so the file also reads well
@@ -534,7 +738,7 @@ env_line() {
 }
 
 write_lab_env() {
-  local live=$1 open=$2 pid=$3 gateway_mac key service_ports
+  local live=$1 open=$2 pid=$3 gateway_mac key service_ports service_udp_ports
   gateway_mac=$(ip -n "$INET_NS" -o link show dev "$INET_IF" |
     awk '{ for (i = 1; i < NF; i++) if ($i == "link/ether") print $(i + 1) }')
   {
@@ -553,7 +757,10 @@ write_lab_env() {
     env_line LISTENER_PID "$pid"
     env_line SERVICES "$SERVICES"
     if [[ $SERVICES == yes ]]; then
-      service_ports=$(awk -F, 'NR > 1 { print $2 }' "$STATE_DIR/services.csv" | sort -nu | paste -sd,)
+      service_ports=$(awk -F, 'NR > 1 && $7 == "tcp" { print $2 }' "$STATE_DIR/services.csv" |
+        sort -nu | paste -sd,)
+      service_udp_ports=$(awk -F, 'NR > 1 && $7 == "udp" { print $2 }' "$STATE_DIR/services.csv" |
+        sort -nu | paste -sd,)
       for key in SVC_NS SVC_IF SVC_PREFIX; do
         env_line "$key" "${!key}"
       done
@@ -561,6 +768,7 @@ write_lab_env() {
       env_line PTR_TRUTH "$STATE_DIR/ptr.csv"
       env_line DNS_SERVER "$DNS_IP:53"
       env_line SERVICE_PORTS "$service_ports"
+      env_line SERVICE_UDP_PORTS "$service_udp_ports"
     fi
   } >"$STATE_DIR/lab.env.tmp"
   mv -- "$STATE_DIR/lab.env.tmp" "$STATE_DIR/lab.env"
@@ -676,9 +884,11 @@ find_link() {
   return 1
 }
 
-# The links of namespace $1 must be exactly those named in $2.
+# The links of namespace $1 must be exactly those named in $2, plus any of
+# the tun devices named in $3 (a tun device leads only to the process that
+# holds it open, a daemon of the lab; check_routes keeps routes off it).
 check_links() {
-  local ns=$1 expected=$2 line links=() name
+  local ns=$1 expected=$2 tuns=${3:-} line links=() name
   while IFS= read -r line; do
     [[ $line =~ ^[0-9]+:\ ([^@:]+)[@:] ]] && links+=("${BASH_REMATCH[1]}")
   done <<<"${NS_LINKS[$ns]}"
@@ -686,7 +896,12 @@ check_links() {
     [[ " ${links[*]} " == *" $name "* ]] || PROBLEMS+=("$ns has no link $name")
   done
   for name in "${links[@]}"; do
-    [[ " $expected " == *" $name "* ]] || PROBLEMS+=("$ns has link $name; expected exactly [$expected]")
+    if [[ " $tuns " == *" $name "* ]]; then
+      find_link "$ns" "$name" && [[ $LINK_LINE == *" tun type tun "* ]] ||
+        PROBLEMS+=("$name in $ns is not a tun device")
+    elif [[ " $expected " != *" $name "* ]]; then
+      PROBLEMS+=("$ns has link $name; expected exactly [$expected]${tuns:+ and tun devices among [$tuns]}")
+    fi
   done
 }
 
@@ -778,7 +993,7 @@ cmd_check() {
     if ((services)); then
       check_links "$INET_NS" "lo $INET_IF $INET_SVC_IF"
       check_routes "$INET_NS" "$INET_IF $INET_SVC_IF"
-      check_links "$SVC_NS" "lo $SVC_IF"
+      check_links "$SVC_NS" "lo $SVC_IF" "$VPN_LINKS"
       check_peer "$SVC_NS" "$SVC_IF" "$INET_NS" "$INET_SVC_IF"
       check_peer "$INET_NS" "$INET_SVC_IF" "$SVC_NS" "$SVC_IF"
       check_routes "$SVC_NS" "$SVC_IF"
@@ -843,7 +1058,7 @@ process_status() {
 all_running() {
   local name
   for name in "$@"; do
-    running_pid "$name" >/dev/null || return 1
+    find_running "$name" || return 1
   done
 }
 
@@ -854,7 +1069,8 @@ cmd_status() {
   svc_up=$(json_bool ns_exists "$SVC_NS")
   pid=$(recorded_pid listener || true)
   alive=false
-  [[ -n $pid ]] && is_running "$pid" "$(process_marker listener)" && alive=true
+  process_marker listener
+  [[ -n $pid ]] && is_running "$pid" "$MARKER" && alive=true
   isolated=$(json_bool cmd_check)
   services=$(lab_value SERVICES || true)
   [[ -n $services ]] || services=$([[ $svc_up == true ]] && echo yes || echo no)

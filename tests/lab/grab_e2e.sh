@@ -4,8 +4,8 @@
 # peers) and its dnsmasq:
 #  1. `fumidai scan --grab` over the services /24 and one /24 of the sampled
 #     prefix gives exactly one record per open ground-truth port; for the
-#     services, with the protocol and status the ground truth expects and the
-#     PTR name dnsmasq holds.
+#     services (the TCP rows of services.csv), with the protocol and status
+#     the ground truth expects and the PTR name dnsmasq holds.
 #  2. `fumidai grab` fed stage 1's JSONL on stdin gives the same records.
 #  3. Every record validates against the v1 JSON Schema.
 # Usage: grab_e2e.sh /path/to/fumidai   (needs root; exits 77 to skip)
@@ -43,7 +43,7 @@ grab, grab_stdin, services_csv, ptr_csv, truth_csv, sampled, schema_path = sys.a
 validator = jsonschema.Draft7Validator(json.load(open(schema_path)),
                                        format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 ptr = {row["ip"]: row["name"] for row in csv.DictReader(open(ptr_csv))}
-services = {(r["ip"], int(r["port"])): r for r in csv.DictReader(open(services_csv))}
+services = {(r["ip"], int(r["port"])): r for r in csv.DictReader(open(services_csv)) if r["transport"] == "tcp"}
 sampled_net = ipaddress.ip_network(sampled)
 sampled_open = {(ip, int(port)) for ip, port, state in (l.strip().split(",") for l in list(open(truth_csv))[1:])
                 if state == "open" and ipaddress.ip_address(ip) in sampled_net}
