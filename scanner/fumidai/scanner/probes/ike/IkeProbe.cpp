@@ -65,31 +65,25 @@ IkeSpi random_spi() {
   return spi;
 }
 
-std::string_view as_text(Bytes b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
-
 struct Exchange {
   IoStatus io;
   std::optional<IkeMessage> reply;
-  std::string raw;  // the reply's bytes
 };
 
-// Sends `wire` and parses the first datagram that answers `spi`. A datagram
-// equal to `previous`, the reply the caller just acted on, is the server
-// answering a resend of the earlier request, not this one.
+// Sends `wire` and parses the first datagram that answers `spi`. Retries
+// keep the SPI (a cookie is bound to it), so a server's late answer to a
+// resend of the previous request would count for the retry; it would take a
+// server slower than read_timeout, and the record would still be true.
 boost::asio::awaitable<Exchange> exchange(ProbeSession& session, Bytes wire, bool nat_t, const IkeSpi& spi,
-                                          std::string_view previous, std::span<std::uint8_t> buffer) {
+                                          std::span<std::uint8_t> buffer) {
   const auto accept = [&](Bytes datagram) {
     const auto message = unframe(datagram, nat_t);
-    return message && ike::answers(*message, spi) && as_text(*message) != previous;
+    return message && ike::answers(*message, spi);
   };
   const ReadResult read = co_await udp_exchange(session, wire, buffer, accept);
   Exchange e;
   e.io = read.status;
-  if (read.status.ok()) {
-    const Bytes message = *unframe(Bytes(buffer.data(), read.bytes), nat_t);
-    e.reply = parse_ike_message(message);
-    e.raw = as_text(message);
-  }
+  if (read.status.ok()) e.reply = parse_ike_message(*unframe(Bytes(buffer.data(), read.bytes), nat_t));
   co_return e;
 }
 
@@ -109,18 +103,16 @@ boost::asio::awaitable<Half> grab_ikev2(ProbeSession& session, bool nat_t, Reque
   auto init = make_ikev2_init_request(spi, kDhModp2048);
   bool ke_retried = false;
   bool cookie_retried = false;
-  std::string previous;
   for (int i = 0; i < kMaxIkev2Exchanges && init; ++i) {
     const auto size = build_ikev2_sa_init(request.body(), *init);
     if (!size) {
       init = Result<Ikev2InitRequest>(size.error());
       break;
     }
-    Exchange e = co_await exchange(session, request.wire(*size, nat_t), nat_t, spi, previous, buffer);
+    Exchange e = co_await exchange(session, request.wire(*size, nat_t), nat_t, spi, buffer);
     half.io = std::move(e.io);
     if (!half.io.ok()) co_return half;
     half.reply = std::move(e.reply);
-    previous = std::move(e.raw);
     const IkeMessage& m = *half.reply;
     if (m.error || m.header.major_version() != 2) break;
     if (const IkeNotify* n = m.find_notify(ikev2::kNotifyInvalidKePayload); n && !ke_retried && n->data.size() == 2) {
@@ -157,7 +149,7 @@ boost::asio::awaitable<Half> grab_ikev1(ProbeSession& session, bool nat_t, Reque
     half.io = IoStatus{IoError::other, size.error().message};
     co_return half;
   }
-  Exchange e = co_await exchange(session, request.wire(*size, nat_t), nat_t, cookie, {}, buffer);
+  Exchange e = co_await exchange(session, request.wire(*size, nat_t), nat_t, cookie, buffer);
   half.io = std::move(e.io);
   half.reply = std::move(e.reply);
   co_return half;
