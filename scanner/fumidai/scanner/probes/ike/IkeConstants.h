@@ -4,6 +4,7 @@
 // Names of algorithms follow strongSwan's proposal keywords (aes256, sha1,
 // modp2048), which operators know; an unlisted number becomes "<kind>-<n>".
 // Pure functions, any thread.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>

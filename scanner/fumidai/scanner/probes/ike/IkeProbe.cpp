@@ -24,11 +24,13 @@
 #endif
 
 // What the probe leaves behind: an IKEv2 responder that answered
-// IKE_SA_INIT keeps a half-open IKE SA until its own timeout (strongSwan: 30
-// s). Closing it takes an INFORMATIONAL Delete, which must be encrypted with
-// keys derived from the DH exchange; we derive none (our KE value is random
-// bytes), so we send nothing more. IKEv1 Main Mode keeps no more state than
-// that. Both are what any IKE scanner leaves, and servers bound it.
+// IKE_SA_INIT keeps a half-open IKE SA until its own timeout (strongSwan's is
+// 30 s). Closing it takes an INFORMATIONAL Delete, which must be encrypted
+// with keys derived from the DH exchange; we derive none (our KE value is
+// random bytes, or a key pair we threw away), so we send nothing more. An
+// IKEv1 responder likewise keeps the Main Mode state it answered until it
+// times out. Any IKE scanner leaves as much, and servers bound it
+// (strongSwan: a per-address half-open limit).
 
 namespace fumidai::scanner {
 namespace {
