@@ -5,6 +5,9 @@
 #include "fumidai/scanner/probes/ftp/FtpProbe.h"
 #include "fumidai/scanner/probes/http/HttpProbe.h"
 #include "fumidai/scanner/probes/ike/IkeProbe.h"
+#include "fumidai/scanner/probes/l2tp/L2tpProbe.h"
+#include "fumidai/scanner/probes/openvpn/OpenVpnProbe.h"
+#include "fumidai/scanner/probes/pptp/PptpProbe.h"
 #include "fumidai/scanner/probes/ssh/SshProbe.h"
 #include "fumidai/scanner/probes/telnet/TelnetProbe.h"
 
@@ -18,6 +21,10 @@ void register_builtin_probes(ProbeRegistry& registry) {
   registry.add(std::make_unique<FtpProbe>());
   registry.add(std::make_unique<BannerProbe>());
   registry.add(std::make_unique<IkeProbe>());
+  registry.add(std::make_unique<PptpProbe>());
+  registry.add(std::make_unique<L2tpProbe>());
+  registry.add(std::make_unique<OpenVpnProbe>(Transport::tcp));
+  registry.add(std::make_unique<OpenVpnProbe>(Transport::udp));
 }
 
 }  // namespace fumidai::scanner

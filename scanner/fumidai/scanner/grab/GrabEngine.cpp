@@ -104,6 +104,7 @@ void GrabEngine::pull() {
         record.error =
             fmt::format("no probe module for UDP port {} in the port profile; nothing was sent", target->port);
       } else {
+        record.target.transport = module->transport();
         record.protocol = module->protocol();
         record.status = GrabStatus::blocklisted_target;
         record.error = "the blocklist covers this address; nothing was sent";
