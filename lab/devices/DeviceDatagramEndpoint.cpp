@@ -34,6 +34,9 @@ Result<> DeviceDatagramEndpoint::open() {
         fmt::format("cannot {} udp {}:{}: {}", step, address.address().to_string(), address.port(), ec.message()));
   };
   if (socket_.open(address.protocol(), ec)) return fail("open a socket for");
+  // miniupnpd binds 0.0.0.0:1900 with SO_REUSEADDR; a persona's own address
+  // beside it needs the option too (unicast goes to the exact binding).
+  if (socket_.set_option(asio::socket_base::reuse_address(true), ec)) return fail("set SO_REUSEADDR on");
   if (socket_.bind(address, ec)) return fail("bind");
   if (socket_.non_blocking(true, ec)) return fail("make non-blocking");
   return {};

@@ -5,11 +5,13 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "fumidai/scanner/packet/ByteOrder.h"
 #include "fumidai/scanner/packet/UdpProbeBuilder.h"
 #include "fumidai/scanner/probes/dns/DnsReply.h"
+#include "fumidai/scanner/probes/l2tp/L2tpControl.h"
 #include "fumidai/scanner/probes/upnp/SsdpResponse.h"
 #include "fumidai/scanner/udp/DnsPayload.h"
 #include "fumidai/scanner/udp/EmptyPayload.h"
@@ -249,4 +251,29 @@ TEST(EmptyPayload, SendsNothingAndKeepsTheFirstBytes) {
   const auto data = payload.describe(bytes(big));
   EXPECT_EQ(data.at("length").to_number<std::int64_t>(), 1000);
   EXPECT_EQ(data.at("first_bytes").as_string().size(), EmptyPayload::kFirstBytesKept);
+}
+
+// IKE, L2TP and OpenVPN: the stage-2 modules' codecs, with the cookie in
+// the protocol's own ID field; a reflected request never validates.
+TEST(CodecPayloads, CarryTheCookieAndRejectTheirOwnRequest) {
+  const auto registry = builtin_registry();
+  const UdpCookie c = cookie();
+  for (const auto& [name, offset, width] :
+       std::initializer_list<std::tuple<std::string_view, std::size_t, std::size_t>>{
+           {"ike", 0, 8}, {"ike-natt", 4, 8}, {"openvpn-udp", 1, 8}}) {
+    const UdpPayload* payload = registry->find(name);
+    ASSERT_NE(payload, nullptr) << name;
+    std::vector<std::uint8_t> out(payload->max_size());
+    const std::size_t size = payload->build(c, out);
+    EXPECT_EQ(size, payload->max_size()) << name;
+    EXPECT_LE(size, UdpProbeBuilder::kMaxPayload) << name;
+    EXPECT_TRUE(std::equal(c.bytes.begin(), c.bytes.begin() + width, out.begin() + offset)) << name;
+    EXPECT_FALSE(payload->validate(std::span(out.data(), size), c)) << name;
+  }
+  const UdpPayload* l2tp = registry->find("l2tp");
+  ASSERT_NE(l2tp, nullptr);
+  std::vector<std::uint8_t> out(l2tp->max_size());
+  const std::size_t size = l2tp->build(c, out);
+  EXPECT_EQ(l2tp::parse_message(std::span(out.data(), size)).assigned_tunnel_id, std::optional(c.first16()));
+  EXPECT_FALSE(l2tp->validate(std::span(out.data(), size), c));
 }
