@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Stage 2 end to end, against the lab's real services (lighttpd, sshd,
-# vsftpd, busybox telnetd, the router emulator's personas and its hostile
-# peers) and its dnsmasq:
-#  1. `fumidai scan --grab` over the services /24 and one /24 of the sampled
-#     prefix gives exactly one record per open ground-truth port; for the
-#     services (the TCP rows of services.csv), with the protocol and status
+# Stage 2 end to end, against the lab's real services (web, SSH, FTP and
+# Telnet servers, HTTP and SOCKS proxies, OpenVPN, pptpd, strongSwan, xl2tpd,
+# ocserv, miniupnpd, the router emulator's personas and its hostile peers)
+# and its dnsmasq:
+#  1. `fumidai scan --grab` over TCP and UDP ports of the services /24 and
+#     one /24 of the sampled prefix gives exactly one record per open
+#     ground-truth port; for the services (every row of services.csv but a
+#     silent UDP one, which stage 1 cannot see), with the protocol and status
 #     the ground truth expects and the PTR name dnsmasq holds.
 #  2. `fumidai grab` fed stage 1's JSONL on stdin gives the same records.
 #  3. Every record validates against the v1 JSON Schema.
@@ -23,12 +25,13 @@ SAMPLED=198.18.3.0/24
 # expected statuses in services.csv hold for them as for the defaults.
 GRAB_FLAGS=(--resolvers "$DNS_SERVER" --read-timeout 3 --timeout 8 -q)
 PORT_LIST=$PORTS,${SERVICE_PORTS//\\/}
+UDP_PORT_LIST=${SERVICE_UDP_PORTS//\\/}
 
-scan --grab -p "$PORT_LIST" -r 20000 -c 1 -b "$SOURCE_DIR/lab/lab-blocklist.conf" "${GRAB_FLAGS[@]}" \
+scan --grab -p "$PORT_LIST" --udp-ports "$UDP_PORT_LIST" -r 20000 -c 1 -b "$SOURCE_DIR/lab/lab-blocklist.conf" "${GRAB_FLAGS[@]}" \
   -o "$WORK/grab.jsonl" "$SVC_PREFIX" "$SAMPLED" 2>"$WORK/grab.stderr" ||
   fail "scan --grab exited $?: $(tail -3 "$WORK/grab.stderr")"
 
-scan -p "$PORT_LIST" -r 20000 -c 1 -b "$SOURCE_DIR/lab/lab-blocklist.conf" -q -o "$WORK/stage1.jsonl" \
+scan -p "$PORT_LIST" --udp-ports "$UDP_PORT_LIST" -r 20000 -c 1 -b "$SOURCE_DIR/lab/lab-blocklist.conf" -q -o "$WORK/stage1.jsonl" \
   "$SVC_PREFIX" "$SAMPLED" 2>"$WORK/stage1.stderr" || fail "scan exited $?: $(tail -3 "$WORK/stage1.stderr")"
 ip netns exec "$SCAN_NS" "$FUMIDAI" grab -b "$SOURCE_DIR/lab/lab-blocklist.conf" "${GRAB_FLAGS[@]}" \
   -o "$WORK/grab-stdin.jsonl" <"$WORK/stage1.jsonl" 2>"$WORK/grab-stdin.stderr" ||
@@ -43,9 +46,12 @@ grab, grab_stdin, services_csv, ptr_csv, truth_csv, sampled, schema_path = sys.a
 validator = jsonschema.Draft7Validator(json.load(open(schema_path)),
                                        format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 ptr = {row["ip"]: row["name"] for row in csv.DictReader(open(ptr_csv))}
-services = {(r["ip"], int(r["port"])): r for r in csv.DictReader(open(services_csv)) if r["transport"] == "tcp"}
+# A UDP service that stays silent (OpenVPN with tls-auth) is invisible to
+# stage 1, so it never reaches stage 2.
+services = {(r["ip"], int(r["port"]), r["transport"]): r for r in csv.DictReader(open(services_csv))
+            if r["transport"] == "tcp" or r["expected_status"] != "io-timeout"}
 sampled_net = ipaddress.ip_network(sampled)
-sampled_open = {(ip, int(port)) for ip, port, state in (l.strip().split(",") for l in list(open(truth_csv))[1:])
+sampled_open = {(ip, int(port), "tcp") for ip, port, state in (l.strip().split(",") for l in list(open(truth_csv))[1:])
                 if state == "open" and ipaddress.ip_address(ip) in sampled_net}
 expected = set(services) | sampled_open
 problems = []
@@ -55,7 +61,7 @@ def check(path):
     for r in records:
         for e in validator.iter_errors(r):
             problems.append(f"{path}: {r.get('ip')}:{r.get('port')}: schema: {e.message}")
-    keys = [(r["ip"], r["port"]) for r in records]
+    keys = [(r["ip"], r["port"], r["transport"]) for r in records]
     if len(keys) != len(set(keys)):
         problems.append(f"{path}: duplicate records")
     if set(keys) != expected:
@@ -75,10 +81,11 @@ def check(path):
 
 a = check(grab)
 b = check(grab_stdin)
-status = lambda rs: sorted(((r["ip"], r["port"]), r["status"], r["protocol"]) for r in rs)
+status = lambda rs: sorted(((r["ip"], r["port"], r["transport"]), r["status"], r["protocol"]) for r in rs)
 if status(a) != status(b):
     problems.append("scan --grab and grab from stdin disagree")
-print(f"grab_e2e: {len(a)} records ({len(services)} services, {len(sampled_open)} sampled open ports), "
+print(f"grab_e2e: {len(a)} records ({len(services)} services, "
+      f"{sum(k[2] == 'udp' for k in services)} of them UDP, {len(sampled_open)} sampled open ports), "
       f"{sum(r['status'] == 'success' for r in a)} success, {sum(r['ptr'] is not None for r in a)} with PTR")
 for p in problems:
     print("  " + p)
