@@ -4,6 +4,8 @@
 #include "fumidai/scanner/probes/banner/BannerProbe.h"
 #include "fumidai/scanner/probes/ftp/FtpProbe.h"
 #include "fumidai/scanner/probes/http/HttpProbe.h"
+#include "fumidai/scanner/probes/httpproxy/HttpProxyProbe.h"
+#include "fumidai/scanner/probes/socks/SocksProbe.h"
 #include "fumidai/scanner/probes/ssh/SshProbe.h"
 #include "fumidai/scanner/probes/telnet/TelnetProbe.h"
 
@@ -16,6 +18,8 @@ void register_builtin_probes(ProbeRegistry& registry) {
   registry.add(std::make_unique<TelnetProbe>());
   registry.add(std::make_unique<FtpProbe>());
   registry.add(std::make_unique<BannerProbe>());
+  registry.add(std::make_unique<SocksProbe>());
+  registry.add(std::make_unique<HttpProxyProbe>());
 }
 
 }  // namespace fumidai::scanner
