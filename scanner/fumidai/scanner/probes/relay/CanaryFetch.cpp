@@ -27,7 +27,8 @@ std::string canary_request(const CanaryEndpoint& canary, std::string_view token,
       target, authority, user_agent);
 }
 
-// Built outside the coroutines: GCC 12 miscompiles initializer lists in them.
+// Built outside the coroutines: GCC 12 rejects initializer lists in them
+// ("array used as initializer").
 boost::json::object relay_record(const std::string& token) {
   return {{"tested", true}, {"token", token}, {"granted", false}, {"proven", false}};
 }

@@ -14,8 +14,8 @@ namespace {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-// Outside the coroutines: GCC 12 warns about a mismatched frame delete when
-// one returns a ProbeOutcome built in place.
+// Built outside the coroutines: GCC 12 reports a mismatched coroutine frame
+// delete (-Wmismatched-new-delete) for an early co_return of one built in place.
 ProbeOutcome no_token(const Error& error) {
   ProbeOutcome outcome;
   outcome.status = GrabStatus::application_error;
