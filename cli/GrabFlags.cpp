@@ -4,7 +4,10 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+
+#include "fumidai/scanner/target/Ipv4.h"
 
 namespace fumidai::cli {
 namespace {
@@ -19,6 +22,47 @@ Result<std::size_t> bounded(std::string_view flag, std::size_t value, std::size_
   if (value < min || value > max)
     return make_input_error(fmt::format("invalid {} '{}' ({}-{})", flag, value, min, max));
   return value;
+}
+
+// Where a proxy would not reach our canary but its own network or nothing:
+// "this network", private, CGNAT, loopback, link-local, multicast, reserved.
+// The lab's canary lives in 198.18.0.0/15, which is allowed.
+bool never_a_canary(std::uint32_t ip) {
+  struct Block {
+    std::uint32_t first;
+    int bits;
+  };
+  static constexpr Block kBlocks[] = {{0x00000000, 8},  {0x0a000000, 8},  {0x64400000, 10},
+                                      {0x7f000000, 8},  {0xa9fe0000, 16}, {0xac100000, 12},
+                                      {0xc0a80000, 16}, {0xe0000000, 4},  {0xf0000000, 4}};
+  for (const Block& b : kBlocks)
+    if ((ip & ~(0xffffffffu >> b.bits)) == b.first) return true;
+  return false;
+}
+
+// --canary ADDR:PORT and --canary-key FILE: both or neither.
+Result<std::optional<scanner::CanaryEndpoint>> canary_endpoint(const GrabFlags& f) {
+  if (f.canary.empty() && f.canary_key.empty()) return std::optional<scanner::CanaryEndpoint>{};
+  if (f.canary.empty() || f.canary_key.empty())
+    return make_input_error("--canary and --canary-key go together (the key checks the canary's answers)");
+  const std::size_t colon = f.canary.rfind(':');
+  const auto ip = scanner::parse_ipv4(std::string_view(f.canary).substr(0, colon));
+  unsigned port = 0;
+  const std::string_view port_text =
+      colon == std::string::npos ? std::string_view{} : std::string_view(f.canary).substr(colon + 1);
+  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (!ip || port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
+      port > 65535)
+    return make_input_error(
+        fmt::format("invalid --canary '{}' (IPv4:PORT, an address literal, never a name)", f.canary));
+  if (never_a_canary(*ip))
+    return make_input_error(fmt::format(
+        "invalid --canary '{}': a private, loopback or reserved address would point proxies at their own network",
+        f.canary));
+  auto key = scanner::CanaryKey::load(f.canary_key);
+  if (!key) return key.error();
+  return std::optional<scanner::CanaryEndpoint>(
+      scanner::CanaryEndpoint{*ip, static_cast<std::uint16_t>(port), std::move(*key)});
 }
 
 }  // namespace
@@ -58,6 +102,10 @@ void add_grab_flags(CLI::App& c, GrabFlags& f) {
       ->delimiter(',');
   c.add_option("--dns-concurrency", f.dns_concurrency, "PTR lookups in flight")->capture_default_str();
   c.add_option("--dns-timeout", f.dns_timeout, "Seconds per PTR query attempt")->capture_default_str();
+  c.add_option("--canary", f.canary,
+               "Our canary (fumidai canary), IPv4:PORT: the only destination proxy probes ask a proxy to reach; "
+               "without it they only negotiate");
+  c.add_option("--canary-key", f.canary_key, "The canary's key file, to check its proofs (with --canary)");
 }
 
 Result<GrabSetup> validate_grab_flags(const GrabFlags& f) {
@@ -96,6 +144,9 @@ Result<GrabSetup> validate_grab_flags(const GrabFlags& f) {
   if (!body) return body.error();
   o.http.max_body_bytes = *body;
   o.fetch_favicon = !f.no_favicon;
+  auto canary = canary_endpoint(f);
+  if (!canary) return canary.error();
+  o.canary = std::move(*canary);
   if (f.contact_url.find_first_of("\r\n") != std::string::npos ||
       f.user_agent.find_first_of("\r\n") != std::string::npos)
     return make_input_error("--user-agent and --contact-url must be one line");

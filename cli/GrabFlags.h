@@ -35,6 +35,8 @@ struct GrabFlags {
   std::vector<std::string> resolvers;
   std::size_t dns_concurrency = 256;
   double dns_timeout = 2;
+  std::string canary;  // IPv4:PORT
+  std::string canary_key;
 };
 
 // Everything the grab runner needs, validated.

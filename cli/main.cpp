@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "CanaryCommand.h"
 #include "GrabCommand.h"
 #include "LabCommand.h"
 #include "ScanCommand.h"
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   fumidai::cli::register_scan_command(app, exit_code);
   fumidai::cli::register_grab_command(app, exit_code);
+  fumidai::cli::register_canary_command(app, exit_code);
   fumidai::lab::register_lab_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -19,7 +19,7 @@
 #              tinyproxy open/BasicAuth, .42/.43 danted none/username, .44
 #              OpenVPN udp+tcp 1194, .45 OpenVPN tcp 443 and udp 1194 with
 #              tls-auth, .46 pptpd, .47 strongSwan charon, .48 xl2tpd, .49
-#              ocserv, .50 miniupnpd; .60 is kept for the canary), the device
+#              ocserv, .50 miniupnpd, .60:80 fumidai's canary), the device
 #              emulator, OpenVPN's tun devices fd-vpn0-3 (down, no address,
 #              no route) and nft table fumidai_daemons (only the right address
 #              answers on the ports charon and miniupnpd bind on every address)
@@ -50,7 +50,7 @@ readonly LISTENER_READY_SECONDS=10 SERVICES_READY_SECONDS=10 STOP_SECONDS=5
 # `up` leaves alone); the device emulator's addresses must avoid them.
 readonly HTTP_HOST=10 SSH_HOST=11 FTP_HOST=12 TELNET_HOST=13 DNS_HOST=53
 readonly PROXY_HOST=40 PROXY_AUTH_HOST=41 SOCKS_HOST=42 SOCKS_AUTH_HOST=43 OPENVPN_HOST=44 OPENVPN2_HOST=45
-readonly PPTP_HOST=46 IKE_HOST=47 L2TP_HOST=48 SSLVPN_HOST=49 UPNP_HOST=50 CANARY_HOST=60
+readonly PPTP_HOST=46 IKE_HOST=47 L2TP_HOST=48 SSLVPN_HOST=49 UPNP_HOST=50 CANARY_HOST=60 CANARY_PORT=80
 readonly DAEMON_HOSTS="$HTTP_HOST $SSH_HOST $FTP_HOST $TELNET_HOST $DNS_HOST $PROXY_HOST $PROXY_AUTH_HOST
   $SOCKS_HOST $SOCKS_AUTH_HOST $OPENVPN_HOST $OPENVPN2_HOST $PPTP_HOST $IKE_HOST $L2TP_HOST $SSLVPN_HOST
   $UPNP_HOST $CANARY_HOST"
@@ -68,7 +68,7 @@ readonly MAX_DEVICE_ROWS=1024
 # Processes `up` starts, each with NAME.pid and NAME.log in the state dir:
 # those in the services namespace, then all of them in the order `down`
 # stops them.
-readonly SERVICE_PROCESSES=(devices miniupnpd ocserv xl2tpd charon pptpd openvpn-udp-tls-auth openvpn-tcp443
+readonly SERVICE_PROCESSES=(canary devices miniupnpd ocserv xl2tpd charon pptpd openvpn-udp-tls-auth openvpn-tcp443
   openvpn-tcp openvpn-udp danted-auth danted tinyproxy-auth tinyproxy telnetd vsftpd sshd lighttpd dnsmasq)
 readonly PROCESSES=("${SERVICE_PROCESSES[@]}" listener)
 # Files and directories `up` may write into the state dir; `down` removes
@@ -82,7 +82,7 @@ readonly STATE_FILES=(lab.env lab.env.tmp ground-truth.csv lab.nft svc.nft daemo
   tinyproxy.conf tinyproxy-auth.conf danted.conf danted-auth.conf danted-own.pid danted-auth-own.pid
   openvpn.conf pptpd.conf pptpd-own.pid ppp-options strongswan.conf swanctl.conf charon.vici swanctl.log
   xl2tpd.conf xl2tpd-own.pid xl2tpd-control l2tp-secrets ocserv.conf ocserv-passwd ocserv-own.pid
-  miniupnpd.conf miniupnpd-own.pid
+  miniupnpd.conf miniupnpd-own.pid canary.key canary.jsonl
   "${PROCESSES[@]/%/.pid}" "${PROCESSES[@]/%/.log}")
 readonly STATE_GLOBS=('ocserv-socket.*')
 readonly STATE_DIRS=(vsftpd-empty www)
@@ -157,7 +157,7 @@ parse_arguments() {
   PROXY_IP=$SVC_NET.$PROXY_HOST PROXY_AUTH_IP=$SVC_NET.$PROXY_AUTH_HOST SOCKS_IP=$SVC_NET.$SOCKS_HOST
   SOCKS_AUTH_IP=$SVC_NET.$SOCKS_AUTH_HOST OPENVPN_IP=$SVC_NET.$OPENVPN_HOST OPENVPN2_IP=$SVC_NET.$OPENVPN2_HOST
   PPTP_IP=$SVC_NET.$PPTP_HOST IKE_IP=$SVC_NET.$IKE_HOST L2TP_IP=$SVC_NET.$L2TP_HOST
-  SSLVPN_IP=$SVC_NET.$SSLVPN_HOST UPNP_IP=$SVC_NET.$UPNP_HOST
+  SSLVPN_IP=$SVC_NET.$SSLVPN_HOST UPNP_IP=$SVC_NET.$UPNP_HOST CANARY_IP=$SVC_NET.$CANARY_HOST
 }
 
 require_root() {
@@ -484,6 +484,8 @@ write_services_truth() {
     echo "$SSLVPN_IP,443,sslvpn,true,ocserv,success,tcp"
     echo "$UPNP_IP,1900,upnp,false,miniupnpd,success,udp"
     echo "$UPNP_IP,$UPNP_HTTP_PORT,http,false,miniupnpd,success,tcp"
+    # The canary answers a plain GET / (no token) with a 400: a web page all the same.
+    echo "$CANARY_IP,$CANARY_PORT,http,false,fumidai-canary,success,tcp"
     awk -F, -v net="$SVC_NET" -v max="$MAX_DEVICE_ROWS" -v taken="$DAEMON_HOSTS" '
       BEGIN { n = split(taken, t, " "); for (i = 1; i <= n; i++) used[t[i]] = 1 }
       function bad(why) { print "devices row " NR " (" $0 "): " why > "/dev/stderr"; failed = 1; exit 1 }
@@ -711,6 +713,11 @@ start_services() {
   # marks it as the lab's (is_running).
   start_process ocserv "$SVC_NS" bash -c 'cd "$0" && exec ocserv -f -c "${0}ocserv.conf"' "$STATE_DIR/"
   start_process miniupnpd "$SVC_NS" miniupnpd -d -f "$STATE_DIR/miniupnpd.conf" -P "$STATE_DIR/miniupnpd-own.pid"
+  # fumidai's own canary: the one destination proxy probes ask a proxy to
+  # reach; its log proves which proxies relayed.
+  "$FUMIDAI_BIN" canary --make-key "$STATE_DIR/canary.key" >/dev/null || die "canary --make-key failed"
+  start_process canary "$SVC_NS" "$FUMIDAI_BIN" canary --listen "$CANARY_IP:$CANARY_PORT" \
+    --key-file "$STATE_DIR/canary.key" --log "$STATE_DIR/canary.jsonl"
 
   # Every row's endpoint; charon and miniupnpd listen on every address
   # (which `listening` prints as 0.0.0.0).
@@ -769,6 +776,9 @@ write_lab_env() {
       env_line DNS_SERVER "$DNS_IP:53"
       env_line SERVICE_PORTS "$service_ports"
       env_line SERVICE_UDP_PORTS "$service_udp_ports"
+      env_line CANARY "$CANARY_IP:$CANARY_PORT"
+      env_line CANARY_KEY "$STATE_DIR/canary.key"
+      env_line CANARY_LOG "$STATE_DIR/canary.jsonl"
     fi
   } >"$STATE_DIR/lab.env.tmp"
   mv -- "$STATE_DIR/lab.env.tmp" "$STATE_DIR/lab.env"

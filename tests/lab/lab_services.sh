@@ -82,10 +82,11 @@ for row in 198.19.0.10,80,http,false,lighttpd,success,tcp 198.19.0.11,22,ssh,fal
   198.19.0.45,1194,openvpn,false,openvpn-tls-auth,io-timeout,udp 198.19.0.46,1723,pptp,false,pptpd,success,tcp \
   198.19.0.47,500,ike,false,strongswan,success,udp 198.19.0.47,4500,ike,false,strongswan,success,udp \
   198.19.0.48,1701,l2tp,false,xl2tpd,success,udp 198.19.0.49,443,sslvpn,true,ocserv,success,tcp \
-  198.19.0.50,1900,upnp,false,miniupnpd,success,udp 198.19.0.50,5000,http,false,miniupnpd,success,tcp; do
+  198.19.0.50,1900,upnp,false,miniupnpd,success,udp 198.19.0.50,5000,http,false,miniupnpd,success,tcp \
+  198.19.0.60,80,http,false,fumidai-canary,success,tcp; do
   grep -qxF "$row" "$SERVICES_TRUTH" || fail "services.csv lacks $row"
 done
-! grep -q '^198\.19\.0\.60,' "$SERVICES_TRUTH" || fail "services.csv uses the canary's address 198.19.0.60"
+[[ $CANARY == 198.19.0.60:80 && -s $CANARY_KEY ]] || fail "lab.env: CANARY=$CANARY CANARY_KEY=$CANARY_KEY"
 for transport in tcp udp; do
   ports=$(awk -F, -v t="$transport" 'NR > 1 && $7 == t { print $2 }' "$SERVICES_TRUTH" | sort -nu | paste -sd,)
   listed=$SERVICE_PORTS

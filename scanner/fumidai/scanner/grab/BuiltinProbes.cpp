@@ -8,6 +8,8 @@
 #include "fumidai/scanner/probes/l2tp/L2tpProbe.h"
 #include "fumidai/scanner/probes/openvpn/OpenVpnProbe.h"
 #include "fumidai/scanner/probes/pptp/PptpProbe.h"
+#include "fumidai/scanner/probes/httpproxy/HttpProxyProbe.h"
+#include "fumidai/scanner/probes/socks/SocksProbe.h"
 #include "fumidai/scanner/probes/ssh/SshProbe.h"
 #include "fumidai/scanner/probes/telnet/TelnetProbe.h"
 
@@ -25,6 +27,8 @@ void register_builtin_probes(ProbeRegistry& registry) {
   registry.add(std::make_unique<L2tpProbe>());
   registry.add(std::make_unique<OpenVpnProbe>(Transport::tcp));
   registry.add(std::make_unique<OpenVpnProbe>(Transport::udp));
+  registry.add(std::make_unique<SocksProbe>());
+  registry.add(std::make_unique<HttpProxyProbe>());
 }
 
 }  // namespace fumidai::scanner

@@ -5,8 +5,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
+#include "fumidai/scanner/canary/CanaryEndpoint.h"
 #include "fumidai/scanner/probes/http/HttpLimits.h"
 
 namespace fumidai::scanner {
@@ -35,6 +37,9 @@ struct GrabOptions {
   HttpLimits http;
   std::size_t max_favicon_bytes = 64 * 1024;
   bool fetch_favicon = true;
+  // Proxy probes (socks, http-proxy) ask a proxy to reach this and nothing
+  // else, with a fresh token per target. None: they only negotiate.
+  std::optional<CanaryEndpoint> canary;
 };
 
 }  // namespace fumidai::scanner

@@ -96,6 +96,12 @@ std::optional<std::string> HttpResponse::www_authenticate_realm() const {
   return std::nullopt;
 }
 
+std::optional<std::string> HttpResponse::proxy_authenticate_realm() const {
+  for (const auto value : header_values("Proxy-Authenticate"))
+    if (auto realm = ChallengeReader(value).find_param("realm")) return realm;
+  return std::nullopt;
+}
+
 std::vector<std::string> HttpResponse::set_cookie_names() const {
   std::vector<std::string> names;
   for (const auto value : header_values("Set-Cookie")) {

@@ -41,6 +41,8 @@ struct HttpResponse {
   // one: `Basic realm="x"`, `Digest realm="x", nonce="..."`; quoted-string
   // escapes removed.
   std::optional<std::string> www_authenticate_realm() const;
+  // The same for a proxy's challenge (Proxy-Authenticate, RFC 9110, 11.7.1).
+  std::optional<std::string> proxy_authenticate_realm() const;
   // The name of each Set-Cookie, in order; never a value (values are often
   // session secrets). A cookie without '=' is ignored, as browsers do.
   std::vector<std::string> set_cookie_names() const;
