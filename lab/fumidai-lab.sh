@@ -715,7 +715,7 @@ start_services() {
   start_process miniupnpd "$SVC_NS" miniupnpd -d -f "$STATE_DIR/miniupnpd.conf" -P "$STATE_DIR/miniupnpd-own.pid"
   # fumidai's own canary: the one destination proxy probes ask a proxy to
   # reach; its log proves which proxies relayed.
-  "$FUMIDAI_BIN" canary --make-key "$STATE_DIR/canary.key" >/dev/null || die "canary --make-key failed"
+  "$FUMIDAI_BIN" canary --make-key "$STATE_DIR/canary.key" >/dev/null 2>&1 || die "canary --make-key failed"
   start_process canary "$SVC_NS" "$FUMIDAI_BIN" canary --listen "$CANARY_IP:$CANARY_PORT" \
     --key-file "$STATE_DIR/canary.key" --log "$STATE_DIR/canary.jsonl"
 

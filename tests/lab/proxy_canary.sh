@@ -23,7 +23,7 @@ PROXIES=$(awk -F, 'NR > 1 && ($3 == "http-proxy" || $3 ~ /^socks/) { print $1 ":
 # Proxies' outgoing SYNs: every process of the services namespace connects to
 # the lab's addresses over its loopback.
 syn_capture() {
-  ip netns exec "$SVC_NS" tcpdump -i lo -n -s 96 -U -w "$1" \
+  ip netns exec "$SVC_NS" tcpdump -i lo -n -s 96 --immediate-mode -U -w "$1" \
     'tcp[tcpflags] & tcp-syn != 0 and tcp[tcpflags] & tcp-ack == 0' 2>"$1.log" &
   CAPTURE_PIDS+=($!)
   for _ in $(seq 100); do grep -q "listening on" "$1.log" 2>/dev/null && return 0; sleep 0.05; done
@@ -45,6 +45,8 @@ capture_stop
 destinations() { capture_targets "$1" | sort | uniq -c; }
 echo "$TEST_NAME: SYNs inside the services namespace, with the canary:"
 destinations "$WORK/with-canary.pcap"
+# Both open proxies relayed at least once, so the capture cannot be empty.
+(($(capture_targets "$WORK/with-canary.pcap" | wc -l) >= 2)) || fail "the capture saw no relayed connection"
 others=$(capture_targets "$WORK/with-canary.pcap" | grep -v -x -F "$CANARY" || true)
 [[ -z $others ]] || fail "a proxy was made to connect somewhere other than the canary: $others"
 [[ -z $(capture_targets "$WORK/without.pcap") ]] || fail "without --canary a proxy still connected somewhere"
