@@ -2,10 +2,12 @@
 // and one line here.
 #include "fumidai/scanner/grab/ProbeRegistry.h"
 #include "fumidai/scanner/probes/banner/BannerProbe.h"
+#include "fumidai/scanner/probes/cwmp/CwmpProbe.h"
 #include "fumidai/scanner/probes/ftp/FtpProbe.h"
 #include "fumidai/scanner/probes/http/HttpProbe.h"
 #include "fumidai/scanner/probes/ssh/SshProbe.h"
 #include "fumidai/scanner/probes/telnet/TelnetProbe.h"
+#include "fumidai/scanner/probes/upnp/UpnpProbe.h"
 
 namespace fumidai::scanner {
 
@@ -16,6 +18,8 @@ void register_builtin_probes(ProbeRegistry& registry) {
   registry.add(std::make_unique<TelnetProbe>());
   registry.add(std::make_unique<FtpProbe>());
   registry.add(std::make_unique<BannerProbe>());
+  registry.add(std::make_unique<UpnpProbe>());
+  registry.add(std::make_unique<CwmpProbe>());
 }
 
 }  // namespace fumidai::scanner
