@@ -24,7 +24,8 @@ TEST(PortProfile, BuiltInProfileParsesAndNamesItsExamples) {
   const PortProfile p = PortProfile::built_in(registry);
   EXPECT_EQ(p.module_for(80)->name(), "http");
   EXPECT_EQ(p.module_for(443)->name(), "https");
-  EXPECT_EQ(p.module_for(7547)->name(), "http");
+  EXPECT_EQ(p.module_for(7547)->name(), "cwmp");
+  EXPECT_EQ(p.module_for(1900, Transport::udp)->name(), "upnp");
   EXPECT_EQ(p.module_for(22)->name(), "ssh");
   EXPECT_EQ(p.module_for(2222)->name(), "banner") << "unlisted ports go to the fallback";
 }

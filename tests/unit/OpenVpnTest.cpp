@@ -222,7 +222,7 @@ TEST(OpenVpnProbe, TcpSilenceAndCloseCarryANote) {
 
 TEST(OpenVpnProbe, TcpLengthLieAndTruncation) {
   FakeTcpServer huge([](const openvpn::SessionId&) { return std::string("HTTP/1.1 400 Bad Request\r\n\r\n"); });
-  GrabOptions o = GrabHarness::default_options();
+  GrabOptions o = test::quick_grab_options();
   o.read_timeout = std::chrono::seconds(60);  // judged on the first two bytes, not after a wait
   GrabHarness h(o, "openvpn");
   const GrabRecord r = h.grab(huge.port());

@@ -229,7 +229,7 @@ TEST(PptpProbe, WrongMagicIsAProtocolErrorWithoutWaiting) {
   auto bytes = pptpd_reply();
   bytes[4] = 0;
   FakePptpServer server(as_string(bytes));
-  GrabOptions o = GrabHarness::default_options();
+  GrabOptions o = test::quick_grab_options();
   o.read_timeout = std::chrono::seconds(60);  // a probe that waited would time out the whole grab instead
   GrabHarness h(o, "pptp");
   const GrabRecord r = h.grab(server.port());

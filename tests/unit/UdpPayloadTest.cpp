@@ -181,49 +181,7 @@ TEST(DnsReply, BadInputEndsInAnErrorNotACrash) {
   EXPECT_EQ(parsed->answers, 100);
 }
 
-TEST(SsdpResponse, ParsesTheFieldsThatNameADevice) {
-  constexpr std::string_view kReply =
-      "HTTP/1.1 200 OK\r\n"
-      "CACHE-CONTROL: max-age=120\r\n"
-      "ST: upnp:rootdevice\r\n"
-      "USN: uuid:12345678-1234-1234-1234-123456789abc::upnp:rootdevice\r\n"
-      "EXT:\r\n"
-      "SERVER: Linux/4.4 UPnP/1.1 MiniUPnPd/2.2.1\r\n"
-      "LOCATION: http://192.168.1.1:5000/rootDesc.xml\r\n"
-      "OPT: \"http://schemas.upnp.org/upnp/1/0/\"; ns=01\r\n"
-      "\r\n";
-  const auto r = SsdpResponse::parse(kReply);
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status_code, 200);
-  EXPECT_EQ(r->server, "Linux/4.4 UPnP/1.1 MiniUPnPd/2.2.1");
-  EXPECT_EQ(r->location, "http://192.168.1.1:5000/rootDesc.xml");
-  EXPECT_EQ(r->usn, "uuid:12345678-1234-1234-1234-123456789abc::upnp:rootdevice");
-  EXPECT_EQ(r->st, "upnp:rootdevice");
-  EXPECT_FALSE(r->headers_truncated);
-  // Bare LF, lower-case names, no blank line at the end, the first of repeated headers.
-  const auto loose = SsdpResponse::parse("HTTP/1.0 200\nserver:  a b \nServer: c\nlocation:x");
-  ASSERT_TRUE(loose);
-  EXPECT_EQ(loose->server, "a b");
-  EXPECT_EQ(loose->location, "x");
-}
-
-TEST(SsdpResponse, BoundsHostileReplies) {
-  EXPECT_FALSE(SsdpResponse::parse(""));
-  EXPECT_FALSE(SsdpResponse::parse("M-SEARCH * HTTP/1.1\r\n"));
-  EXPECT_FALSE(SsdpResponse::parse("HTTP/1.1 20 OK\r\n"));
-  EXPECT_FALSE(SsdpResponse::parse("HTTP/1.1 2000 OK\r\n"));
-  EXPECT_FALSE(SsdpResponse::parse("HTTP/2.0 200 OK\r\n"));
-  std::string endless = "HTTP/1.1 200 OK\r\n";
-  for (int i = 0; i < 1000; ++i) endless += "X-Filler: " + std::to_string(i) + "\r\n";
-  endless += "SERVER: late\r\n";
-  const auto r = SsdpResponse::parse(endless);
-  ASSERT_TRUE(r);
-  EXPECT_TRUE(r->headers_truncated);
-  EXPECT_TRUE(r->server.empty());
-  const auto long_value = SsdpResponse::parse("HTTP/1.1 200 OK\r\nSERVER: " + std::string(5000, 's') + "\r\n");
-  EXPECT_EQ(long_value->server.size(), SsdpResponse::kMaxValueBytes);
-}
-
+// SsdpResponse itself: UpnpTest.cpp.
 TEST(SsdpPayload, SendsAUnicastMSearchAndDescribesTheAnswer) {
   const SsdpPayload payload;
   std::vector<std::uint8_t> out(payload.max_size());

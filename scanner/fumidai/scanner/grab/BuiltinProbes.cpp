@@ -2,6 +2,7 @@
 // and one line here.
 #include "fumidai/scanner/grab/ProbeRegistry.h"
 #include "fumidai/scanner/probes/banner/BannerProbe.h"
+#include "fumidai/scanner/probes/cwmp/CwmpProbe.h"
 #include "fumidai/scanner/probes/ftp/FtpProbe.h"
 #include "fumidai/scanner/probes/http/HttpProbe.h"
 #include "fumidai/scanner/probes/ike/IkeProbe.h"
@@ -12,6 +13,7 @@
 #include "fumidai/scanner/probes/socks/SocksProbe.h"
 #include "fumidai/scanner/probes/ssh/SshProbe.h"
 #include "fumidai/scanner/probes/telnet/TelnetProbe.h"
+#include "fumidai/scanner/probes/upnp/UpnpProbe.h"
 
 namespace fumidai::scanner {
 
@@ -29,6 +31,8 @@ void register_builtin_probes(ProbeRegistry& registry) {
   registry.add(std::make_unique<OpenVpnProbe>(Transport::udp));
   registry.add(std::make_unique<SocksProbe>());
   registry.add(std::make_unique<HttpProxyProbe>());
+  registry.add(std::make_unique<UpnpProbe>());
+  registry.add(std::make_unique<CwmpProbe>());
 }
 
 }  // namespace fumidai::scanner

@@ -64,9 +64,10 @@ asio::awaitable<IoStatus> ProbeSession::connect_once() {
   socket_.close(ignored);
   udp_socket_.close(ignored);
   const asio::ip::address_v4 address(target_.ip);
+  const std::uint16_t port = tcp_port_.value_or(target_.port);
   arm(options_.connect_timeout);
-  auto [ec] = udp() ? co_await udp_socket_.async_connect({address, target_.port}, nothrow)
-                    : co_await socket_.async_connect({address, target_.port}, nothrow);
+  auto [ec] = udp() ? co_await udp_socket_.async_connect({address, port}, nothrow)
+                    : co_await socket_.async_connect({address, port}, nothrow);
   co_return status_from(ec, "connect");
 }
 
@@ -125,6 +126,12 @@ asio::awaitable<IoStatus> ProbeSession::reconnect() {
     status = co_await start_tls(ignored);
   }
   co_return status;
+}
+
+asio::awaitable<IoStatus> ProbeSession::connect_tcp(std::uint16_t port) {
+  tls_wanted_ = false;
+  tcp_port_ = port;
+  co_return co_await connect();
 }
 
 void ProbeSession::close() {

@@ -71,6 +71,11 @@ class ProbeSession {
   boost::asio::awaitable<IoStatus> write(std::string_view text);
   // Closes the connection and connects again, with TLS again if it was on.
   boost::asio::awaitable<IoStatus> reconnect();
+  // Closes the connection and connects over plain TCP to the target's own
+  // address on `port`, for a protocol that continues there (SSDP on UDP
+  // names its description's HTTP port). Only the port can change: a module
+  // can reach no other host. Later reconnects go to the same port.
+  boost::asio::awaitable<IoStatus> connect_tcp(std::uint16_t port);
   void close();
 
   // The engine's tick: cancels the pending operation once its deadline passed.
@@ -83,7 +88,7 @@ class ProbeSession {
   void arm(Nanos timeout);
   void disarm() { deadline_.reset(); }
   IoStatus status_from(const boost::system::error_code& ec, std::string_view what);
-  bool udp() const { return target_.transport == Transport::udp; }
+  bool udp() const { return target_.transport == Transport::udp && !tcp_port_; }
 
   boost::asio::any_io_executor executor_;
   Clock& clock_;
@@ -94,6 +99,7 @@ class ProbeSession {
   boost::asio::ip::udp::socket udp_socket_;
   std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
   bool tls_wanted_ = false;
+  std::optional<std::uint16_t> tcp_port_;  // set by connect_tcp()
   Nanos total_deadline_;
   std::optional<Nanos> deadline_;  // of the operation in progress
   bool timed_out_ = false;         // the operation in progress was cancelled by its deadline

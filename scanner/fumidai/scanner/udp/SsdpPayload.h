@@ -15,8 +15,7 @@ class SsdpPayload final : public UdpPayload {
   std::size_t max_size() const override;
   std::size_t build(const UdpCookie& cookie, std::span<std::uint8_t> out) const override;
   bool validate(std::span<const std::uint8_t> reply, const UdpCookie& cookie) const override;
-  // {"status_code":200,"server":"...","location":"http://...","usn":"...",
-  //  "st":"upnp:rootdevice"}: the fields present, plus "headers_truncated".
+  // describe_ssdp(): the stage-2 upnp module's "ssdp" fields.
   boost::json::object describe(std::span<const std::uint8_t> reply) const override;
 };
 

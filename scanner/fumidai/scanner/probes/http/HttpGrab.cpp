@@ -53,40 +53,90 @@ std::optional<UrlParts> split_url(std::string_view url) {
   return parts;
 }
 
-std::string host_header(const GrabTarget& target, bool tls) {
+std::string host_header(const GrabTarget& target, bool tls) { return http_host(target.ip, target.port, tls); }
+
+std::string request_for(std::string_view path, const GrabTarget& target, bool tls, const GrabOptions& options) {
+  return http_request("GET", path, host_header(target, tls), options);
+}
+
+asio::awaitable<json::object> fetch_favicon(ProbeSession& session, const std::string& page_url,
+                                            const HttpResponse& page) {
+  const GrabTarget& target = session.target();
+  json::object favicon;
+  std::string url = page.favicon_url.value_or("");
+  if (url.empty()) url = resolve_http_url(page_url, "/favicon.ico").value_or("");
+  favicon["url"] = url;
+  const auto parts = split_url(url);
+  const bool same_target = parts && parts->host == format_ipv4(target.ip) && parts->port == target.port &&
+                           (parts->scheme == "https") == session.tls_active();
+  if (!same_target) {
+    // Another host or port is another target: never contact it from here.
+    favicon["fetched"] = false;
+    co_return favicon;
+  }
+  favicon["fetched"] = true;
+  const IoStatus connected = co_await session.reconnect();
+  if (!connected.ok()) {
+    favicon["error"] = connected.message;
+    co_return favicon;
+  }
+  HttpLimits limits = session.options().http;
+  limits.max_body_bytes = session.options().max_favicon_bytes;
+  HttpResponseParser parser({url, false}, limits);
+  const HttpExchange ex = co_await http_exchange(
+      session, request_for(parts->path, target, session.tls_active(), session.options()), parser);
+  const HttpResponse& r = parser.response();
+  if (r.status != 0) favicon["status_code"] = r.status;
+  if (!ex.complete) {
+    favicon["error"] = ex.parse_error ? ex.parse_error->message : ex.io.message;
+    co_return favicon;
+  }
+  if (r.status != 200 || r.body.empty() || r.body_truncated) {
+    if (r.body_truncated) favicon["error"] = fmt::format("favicon over {} bytes", limits.max_body_bytes);
+    co_return favicon;
+  }
+  const auto bytes = as_bytes(r.body);
+  favicon["size"] = r.body.size();
+  favicon["mmh3"] = shodan_favicon_hash(bytes);
+  favicon["sha256"] = r.body_sha256;
+  co_return favicon;
+}
+
+}  // namespace
+
+std::string http_host(std::uint32_t ip, std::uint16_t port, bool tls) {
   const std::uint16_t default_port = tls ? 443 : 80;
-  std::string host = format_ipv4(target.ip);
-  if (target.port != default_port) host += fmt::format(":{}", target.port);
+  std::string host = format_ipv4(ip);
+  if (port != default_port) host += fmt::format(":{}", port);
   return host;
 }
 
-std::string request_for(std::string_view path, const GrabTarget& target, bool tls, const GrabOptions& options) {
+std::string http_request(std::string_view method, std::string_view path, std::string_view host,
+                         const GrabOptions& options, std::string_view extra) {
   return fmt::format(
-      "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: {}\r\nAccept: */*\r\nAccept-Encoding: identity\r\n"
-      "Connection: close\r\n\r\n",
-      path, host_header(target, tls), options.user_agent);
+      "{} {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: {}\r\nAccept: */*\r\nAccept-Encoding: identity\r\n"
+      "{}Connection: close\r\n\r\n",
+      method, path, host, options.user_agent, extra);
 }
 
-struct Exchange {
-  IoStatus io;
-  std::optional<Error> parse_error;
-  bool complete = false;
-};
-
-// Sends one request and reads its response into `parser`.
-asio::awaitable<Exchange> exchange(ProbeSession& session, std::string_view request, HttpResponseParser& parser,
-                                   std::size_t max_bytes) {
-  Exchange result;
+asio::awaitable<HttpExchange> http_exchange(ProbeSession& session, std::string_view request, HttpResponseParser& parser,
+                                            HttpReadUntil until) {
+  HttpExchange result;
   result.io = co_await session.write(request);
   if (!result.io.ok()) co_return result;
+  // Bytes read at most: the header and body limits plus room for chunk
+  // framing, so a parser that keeps asking cannot read forever.
+  const HttpLimits& limits = parser.limits();
+  const std::size_t budget = 2 * (limits.max_header_bytes + limits.max_body_bytes);
   std::size_t total = 0;
-  result.io = co_await read_until(session, max_bytes, total, [&](std::span<const std::uint8_t> bytes) {
+  result.io = co_await read_until(session, budget, total, [&](std::span<const std::uint8_t> bytes) {
     auto state = parser.feed(bytes);
     if (!state) {
       result.parse_error = state.error();
       return FeedVerdict::failed;
     }
-    result.complete = *state == HttpParseState::complete;
+    result.complete =
+        *state == HttpParseState::complete || (until == HttpReadUntil::headers && parser.headers_complete());
     return result.complete ? FeedVerdict::done : FeedVerdict::more;
   });
   if (result.io.error == IoError::eof) {
@@ -101,11 +151,7 @@ asio::awaitable<Exchange> exchange(ProbeSession& session, std::string_view reque
   co_return result;
 }
 
-// Bytes read at most for one response: the header and body limits plus room
-// for chunk framing, so a parser that keeps asking cannot read forever.
-std::size_t read_budget(const HttpLimits& limits) { return 2 * (limits.max_header_bytes + limits.max_body_bytes); }
-
-json::object describe(const HttpResponse& r) {
+json::object describe_http_response(const HttpResponse& r) {
   json::object o;
   o["status_code"] = r.status;
   o["status_line"] = json_safe_text(fmt::format("{} {} {}", r.version, r.status, r.reason));
@@ -135,63 +181,21 @@ json::object describe(const HttpResponse& r) {
   return o;
 }
 
-asio::awaitable<json::object> fetch_favicon(ProbeSession& session, const std::string& page_url,
-                                            const HttpResponse& page) {
-  const GrabTarget& target = session.target();
-  json::object favicon;
-  std::string url = page.favicon_url.value_or("");
-  if (url.empty()) url = resolve_http_url(page_url, "/favicon.ico").value_or("");
-  favicon["url"] = url;
-  const auto parts = split_url(url);
-  const bool same_target = parts && parts->host == format_ipv4(target.ip) && parts->port == target.port &&
-                           (parts->scheme == "https") == session.tls_active();
-  if (!same_target) {
-    // Another host or port is another target: never contact it from here.
-    favicon["fetched"] = false;
-    co_return favicon;
-  }
-  favicon["fetched"] = true;
-  const IoStatus connected = co_await session.reconnect();
-  if (!connected.ok()) {
-    favicon["error"] = connected.message;
-    co_return favicon;
-  }
-  HttpLimits limits = session.options().http;
-  limits.max_body_bytes = session.options().max_favicon_bytes;
-  HttpResponseParser parser({url, false}, limits);
-  const Exchange ex = co_await exchange(
-      session, request_for(parts->path, target, session.tls_active(), session.options()), parser, read_budget(limits));
-  const HttpResponse& r = parser.response();
-  if (r.status != 0) favicon["status_code"] = r.status;
-  if (!ex.complete) {
-    favicon["error"] = ex.parse_error ? ex.parse_error->message : ex.io.message;
-    co_return favicon;
-  }
-  if (r.status != 200 || r.body.empty() || r.body_truncated) {
-    if (r.body_truncated) favicon["error"] = fmt::format("favicon over {} bytes", limits.max_body_bytes);
-    co_return favicon;
-  }
-  const auto bytes = as_bytes(r.body);
-  favicon["size"] = r.body.size();
-  favicon["mmh3"] = shodan_favicon_hash(bytes);
-  favicon["sha256"] = r.body_sha256;
-  co_return favicon;
-}
-
-}  // namespace
-
-asio::awaitable<ProbeOutcome> grab_http(ProbeSession& session) {
+asio::awaitable<HttpPage> grab_http_page(ProbeSession& session, bool with_favicon) {
   const GrabTarget& target = session.target();
   const bool tls = session.tls_active();
   const std::string page_url = fmt::format("{}://{}/", tls ? "https" : "http", host_header(target, tls));
-  const HttpLimits& limits = session.options().http;
-  HttpResponseParser parser({page_url, false}, limits);
-  const Exchange ex =
-      co_await exchange(session, request_for("/", target, tls, session.options()), parser, read_budget(limits));
+  HttpResponseParser parser({page_url, false}, session.options().http);
+  const HttpExchange ex = co_await http_exchange(session, request_for("/", target, tls, session.options()), parser);
 
-  ProbeOutcome outcome;
-  if (parser.response().status != 0) outcome.data = describe(parser.response());
-  if (!ex.complete) {
+  HttpPage page;
+  ProbeOutcome& outcome = page.outcome;
+  if (ex.complete) {
+    page.response = parser.take_response();
+    outcome.data = describe_http_response(*page.response);
+    if (with_favicon) outcome.data["favicon"] = co_await fetch_favicon(session, page_url, *page.response);
+  } else {
+    if (parser.response().status != 0) outcome.data = describe_http_response(parser.response());
     if (ex.parse_error) {
       outcome.status = GrabStatus::protocol_error;
       outcome.error = json_safe_text(ex.parse_error->message);
@@ -200,12 +204,13 @@ asio::awaitable<ProbeOutcome> grab_http(ProbeSession& session) {
       ProbeOutcome failed = outcome_from_io(ex.io, std::move(outcome.data));
       outcome = std::move(failed);
     }
-    co_return outcome;
   }
-  HttpResponse response = parser.take_response();
-  outcome.data = describe(response);
-  if (session.options().fetch_favicon) outcome.data["favicon"] = co_await fetch_favicon(session, page_url, response);
-  co_return outcome;
+  co_return page;
+}
+
+asio::awaitable<ProbeOutcome> grab_http(ProbeSession& session) {
+  HttpPage page = co_await grab_http_page(session, session.options().fetch_favicon);
+  co_return std::move(page.outcome);
 }
 
 }  // namespace fumidai::scanner

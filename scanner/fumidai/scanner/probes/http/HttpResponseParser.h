@@ -64,6 +64,7 @@ class HttpResponseParser {
   HttpResponse take_response() { return std::move(response_); }
 
   bool headers_complete() const { return headers_complete_; }
+  const HttpLimits& limits() const { return limits_; }
   // The first HttpLimits::first_bytes_kept bytes the peer sent, as sent.
   std::string_view first_bytes() const { return first_bytes_; }
 
