@@ -292,6 +292,7 @@ TEST(Xml, MalformedDocuments) {
       {"<![CDATA[x]]><r/>", "!xml: CDATA outside the root element"},
       {"<r><!ELEMENT r ANY></r>", "<r !xml: unexpected markup \"<!ELEMENT r \""},
       {"<>", "!xml: expected element name at byte 1"},
+      {"<s:root><s:></s:></s:root>", "<root !xml: element name \"s:\" has no local part"},
       {"<r></ r>", "<r !xml: expected end tag name at byte 5"},
   };
   for (const auto& [xml, want] : cases) EXPECT_EQ(events(xml), want) << xml;

@@ -45,16 +45,23 @@ void describe_device(const UpnpDescription& d, json::object& o) {
   o["wan_connection_service"] = d.has_wan_connection_service();
 }
 
-// Fetches and parses the description named by `location` into
-// `description`; a protocol error in what the device served comes back as
-// an Error, anything short of that stays in description["error"].
-asio::awaitable<Result<void>> fetch_description(ProbeSession& session, std::string_view location,
-                                                json::object& description) {
+struct DescriptionFetch {
+  json::object data;
+  std::string protocol_error;  // what the device served is not a valid description; empty: none
+};
+
+// Fetches and parses the description named by `location`. Anything short of
+// a protocol error (unreachable, an HTTP error status) stays in
+// data["error"].
+asio::awaitable<DescriptionFetch> fetch_description(ProbeSession& session, std::string_view location) {
+  DescriptionFetch fetch;
+  json::object& description = fetch.data;
+  description["location"] = json_safe_text(location);
   description["fetched"] = false;
   const auto parts = parse_upnp_location(location);
   if (!parts) {
     description["error"] = json_safe_text(parts.error().message);
-    co_return Result<void>{};
+    co_return fetch;
   }
   const std::string address = format_ipv4(session.target().ip);
   const std::string host = http_host(session.target().ip, parts->port, false);
@@ -65,7 +72,7 @@ asio::awaitable<Result<void>> fetch_description(ProbeSession& session, std::stri
   const IoStatus connected = co_await session.connect_tcp(parts->port);
   if (!connected.ok()) {
     description["error"] = connected.message;
-    co_return Result<void>{};
+    co_return fetch;
   }
   HttpLimits limits = session.options().http;
   limits.max_body_bytes = UpnpProbe::kMaxDescriptionBytes;
@@ -75,23 +82,24 @@ asio::awaitable<Result<void>> fetch_description(ProbeSession& session, std::stri
   const HttpResponse& response = parser.response();
   if (response.status != 0) description["status_code"] = response.status;
   if (const auto server = response.server()) description["server"] = json_safe_text(*server);
-  if (ex.parse_error) co_return make_error("upnp description: " + ex.parse_error->message);
-  if (!ex.complete) {
+  if (ex.parse_error) {
+    fetch.protocol_error = "upnp description: " + ex.parse_error->message;
+  } else if (!ex.complete) {
     description["error"] = ex.io.message;
-    co_return Result<void>{};
+  } else {
+    description["fetched"] = true;
+    description["body_length"] = response.body.size();
+    if (response.status != 200) {
+      description["error"] = fmt::format("HTTP status {}", response.status);
+    } else if (response.body_truncated) {
+      fetch.protocol_error = fmt::format("upnp description over {} bytes", UpnpProbe::kMaxDescriptionBytes);
+    } else if (auto parsed = parse_upnp_description(response.body); !parsed) {
+      fetch.protocol_error = "upnp description: " + parsed.error().message;
+    } else {
+      describe_device(*parsed, description);
+    }
   }
-  description["fetched"] = true;
-  description["body_length"] = response.body.size();
-  if (response.status != 200) {
-    description["error"] = fmt::format("HTTP status {}", response.status);
-    co_return Result<void>{};
-  }
-  if (response.body_truncated)
-    co_return make_error(fmt::format("upnp description over {} bytes", UpnpProbe::kMaxDescriptionBytes));
-  auto parsed = parse_upnp_description(response.body);
-  if (!parsed) co_return make_error("upnp description: " + parsed.error().message);
-  describe_device(*parsed, description);
-  co_return Result<void>{};
+  co_return fetch;
 }
 
 }  // namespace
@@ -109,14 +117,12 @@ asio::awaitable<ProbeOutcome> UpnpProbe::run(ProbeSession& session) const {
   ProbeOutcome outcome;
   outcome.data["ssdp"] = describe_ssdp(*ssdp);
   if (!ssdp->location) co_return outcome;
-  json::object description;
-  description["location"] = json_safe_text(*ssdp->location);
-  const Result<void> fetched = co_await fetch_description(session, *ssdp->location, description);
-  if (!fetched) {
+  DescriptionFetch fetch = co_await fetch_description(session, *ssdp->location);
+  if (!fetch.protocol_error.empty()) {
     outcome.status = GrabStatus::protocol_error;
-    outcome.error = json_safe_text(fetched.error().message);
+    outcome.error = json_safe_text(fetch.protocol_error);
   }
-  outcome.data["description"] = std::move(description);
+  outcome.data["description"] = std::move(fetch.data);
   co_return outcome;
 }
 

@@ -60,24 +60,9 @@ std::optional<std::uint32_t> character_reference(std::string_view ref) {
 // The longest reference worth looking for: "&#x10FFFF;" and "&quot;" fit.
 constexpr std::size_t kMaxReferenceBytes = 10;
 
-}  // namespace
-
-XmlPullParser::XmlPullParser(std::string_view document, XmlLimits limits) : doc_(document), limits_(limits) {
-  if (doc_.starts_with("\xEF\xBB\xBF")) pos_ = 3;  // UTF-8 byte order mark
-}
-
-Error XmlPullParser::fail(std::string message) {
-  error_ = make_error("xml: " + std::move(message));
-  return *error_;
-}
-
-bool XmlPullParser::skip_space() {
-  const std::size_t start = pos_;
-  while (pos_ < doc_.size() && is_xml_space(doc_[pos_])) ++pos_;
-  return pos_ != start;
-}
-
-void XmlPullParser::decode_into(std::string_view raw, std::string& out) const {
+// Character data with the predefined entities and character references
+// decoded; any other '&' is kept as written.
+void decode_into(std::string_view raw, std::string& out) {
   for (std::size_t i = 0; i < raw.size(); ++i) {
     if (raw[i] != '&') {
       out += raw[i];
@@ -106,6 +91,23 @@ void XmlPullParser::decode_into(std::string_view raw, std::string& out) const {
     }
     i += semicolon;
   }
+}
+
+}  // namespace
+
+XmlPullParser::XmlPullParser(std::string_view document, XmlLimits limits) : doc_(document), limits_(limits) {
+  if (doc_.starts_with("\xEF\xBB\xBF")) pos_ = 3;  // UTF-8 byte order mark
+}
+
+Error XmlPullParser::fail(std::string message) {
+  error_ = make_error("xml: " + std::move(message));
+  return *error_;
+}
+
+bool XmlPullParser::skip_space() {
+  const std::size_t start = pos_;
+  while (pos_ < doc_.size() && is_xml_space(doc_[pos_])) ++pos_;
+  return pos_ != start;
 }
 
 Result<void> XmlPullParser::skip_past(std::string_view terminator, std::string_view what) {
@@ -179,6 +181,7 @@ Result<XmlPullParser::Event> XmlPullParser::read_start_tag() {
   ++pos_;  // '<'
   auto name = read_name("element");
   if (!name) return name.error();
+  if (local_part(*name).empty()) return fail("element name " + quote_bytes(*name) + " has no local part");
   if (open_.size() == limits_.max_depth)
     return fail("elements nested deeper than " + std::to_string(limits_.max_depth));
   if (++elements_ > limits_.max_elements)

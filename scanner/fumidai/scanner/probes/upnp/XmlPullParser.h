@@ -64,7 +64,6 @@ class XmlPullParser {
   Result<void> read_attributes(bool& self_closing);
   bool skip_space();  // whether there was any
   bool at(std::string_view s) const { return doc_.substr(pos_).starts_with(s); }
-  void decode_into(std::string_view raw, std::string& out) const;
 
   std::string_view doc_;
   XmlLimits limits_;
