@@ -12,7 +12,6 @@
 // outlive the session.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <memory>
 
 #include "fumidai/core/Clock.h"
 #include "fumidai/scanner/canary/CanaryKey.h"

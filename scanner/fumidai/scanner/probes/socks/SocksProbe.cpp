@@ -1,7 +1,5 @@
 #include "fumidai/scanner/probes/socks/SocksProbe.h"
 
-#include <fmt/format.h>
-
 #include "fumidai/scanner/canary/CanaryToken.h"
 #include "fumidai/scanner/probes/ProbeIo.h"
 #include "fumidai/scanner/probes/relay/CanaryFetch.h"
