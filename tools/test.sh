@@ -43,7 +43,7 @@ fi
 echo "== libFuzzer smoke runs (clang)"
 if FUMIDAI_BUILD_TARGET=fumidai_fuzzers tools/build.sh build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DFUMIDAI_FUZZ=ON \
   -DFUMIDAI_LAB_TESTS=OFF; then
-  run_ctest build-fuzz -L fuzz
+  run_ctest build-fuzz -L fuzz -j "$(nproc)"  # each run is one core for its time limit
 else
   failed=$((failed + 1))
 fi
