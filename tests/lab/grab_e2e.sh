@@ -7,7 +7,10 @@
 #     one /24 of the sampled prefix gives exactly one record per open
 #     ground-truth port; for the services (every row of services.csv but a
 #     silent UDP one, which stage 1 cannot see), with the protocol and status
-#     the ground truth expects and the PTR name dnsmasq holds.
+#     the ground truth expects, the fields each daemon and persona is known
+#     to send (PPTP and L2TP host and vendor names, IKE versions, UPnP models,
+#     CWMP realms, SSL VPN products, proxy verdicts) and the PTR name dnsmasq
+#     holds.
 #  2. `fumidai grab` fed stage 1's JSONL on stdin gives the same records.
 #  3. Every record validates against the v1 JSON Schema.
 # Usage: grab_e2e.sh /path/to/fumidai   (needs root; exits 77 to skip)
@@ -55,6 +58,36 @@ sampled_open = {(ip, int(port), "tcp") for ip, port, state in (l.strip().split("
                 if state == "open" and ipaddress.ip_address(ip) in sampled_net}
 expected = set(services) | sampled_open
 problems = []
+# What the probes must have parsed from each real daemon and persona, by
+# (service, protocol): "a.b" names data["a"]["b"].
+FIELDS = {
+    ("pptpd", "pptp"): {"host_name": "local", "vendor": "linux"},
+    ("yamaha-rtx1210-pptp", "pptp"): {"host_name": "RTX1210", "vendor": "YAMAHA Corporation"},
+    ("mikrotik-routeros-pptp", "pptp"): {"host_name": "MikroTik", "vendor": "MikroTik"},
+    ("xl2tpd", "l2tp"): {"message": "SCCRP", "host_name": "lab-lns", "vendor": "xelerance.com"},
+    ("mikrotik-routeros-l2tp", "l2tp"): {"vendor": "MikroTik"},
+    ("openvpn", "openvpn"): {"message": "P_CONTROL_HARD_RESET_SERVER_V2"},
+    ("openvpn-tcp443", "openvpn"): {"message": "P_CONTROL_HARD_RESET_SERVER_V2"},
+    ("strongswan", "ike"): {"versions": ["ikev2", "ikev1"], "ikev2.exchange": "IKE_SA_INIT"},
+    ("miniupnpd", "upnp"): {"description.model_name": "lab-router IGD", "description.fetched": True},
+    ("asus-rt-ac68u-ssdp", "upnp"): {"description.manufacturer": "ASUSTeK Computer Inc.",
+                                     "description.model_name": "RT-AC68U"},
+    ("avm-fritzbox-7590-ssdp", "upnp"): {"description.manufacturer": "AVM Berlin"},
+    ("huawei-hg8245h-cwmp", "cwmp"): {"cwmp.realm": "HuaweiHomeGateway"},
+    ("ocserv", "sslvpn"): {"sslvpn.product": "OpenConnect server (ocserv)"},
+    ("paloalto-globalprotect", "sslvpn"): {"sslvpn.product": "Palo Alto GlobalProtect"},
+    ("fortigate-sslvpn", "sslvpn"): {"sslvpn.product": "Fortinet FortiGate SSL VPN"},
+    ("mikrotik-routeros-sstp", "sstp"): {"sstp.answered": True},
+    ("tinyproxy", "http-proxy"): {"verdict": "unproven"},  # no --canary here: see proxy_canary
+    ("tinyproxy-auth", "http-proxy"): {"verdict": "auth-required"},
+    ("dante", "socks5"): {"verdict": "open"},
+    ("dante-auth", "socks5"): {"verdict": "auth-required"},
+}
+
+def field(data, path):
+    for key in path.split("."):
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
 
 def check(path):
     records = [json.loads(line) for line in open(path)]
@@ -75,6 +108,10 @@ def check(path):
         exp = (want["protocol"], want["expected_status"], ptr.get(key[0]))
         if got != exp:
             problems.append(f"{path}: {want['service']} {key}: got {got}, expected {exp}: {r.get('error', '')}")
+        for name, value in FIELDS.get((want["service"], want["protocol"]), {}).items():
+            if field(r["data"], name) != value:
+                problems.append(f"{path}: {want['service']} {key}: data.{name} is {field(r['data'], name)!r}, "
+                                f"expected {value!r}")
         if want["tls"] == "true" and want["expected_status"] == "success" and "certificate" not in r["data"].get("tls", {}):
             problems.append(f"{path}: {want['service']}: no certificate recorded")
     return records
