@@ -755,7 +755,8 @@ Result<DevicePersona> parse_persona(const Reader& r, const json::value& v, std::
         fmt::format("behavior {} speaks HTTP, so protocol must be http, cwmp, sstp or sslvpn", *behavior_text));
   }
   // The binary behaviors are their protocol; SSDP is how UPnP answers.
-  const std::string_view binary_protocol = p.behavior == DevicePersona::Behavior::ssdp ? "upnp" : *behavior_text;
+  const std::string_view binary_protocol =
+      p.behavior == DevicePersona::Behavior::ssdp ? std::string_view("upnp") : std::string_view(*behavior_text);
   if (is_binary_behavior(p.behavior) && p.protocol != binary_protocol) {
     return r.error(at(where, "protocol"), fmt::format("behavior {} speaks {}, so protocol must be {}", *behavior_text,
                                                       binary_protocol, binary_protocol));
