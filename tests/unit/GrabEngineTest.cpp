@@ -18,6 +18,7 @@
 #include "fumidai/scanner/grab/ProbeRegistry.h"
 #include "fumidai/scanner/probes/ProbeIo.h"
 #include "fumidai/scanner/probes/http/FaviconHash.h"
+#include "support/GrabHarness.h"
 #include "support/LoopbackServer.h"
 #include "support/LoopbackUdpServer.h"
 
@@ -30,20 +31,6 @@ using test::LoopbackUdpServer;
 
 constexpr std::uint32_t kLoopback = 0x7f000001;
 
-class ListSource final : public TargetSource {
- public:
-  void add(GrabTarget t) { targets_.push_back(t); }
-  std::optional<GrabTarget> try_next() override {
-    if (next_ == targets_.size()) return std::nullopt;
-    return targets_[next_++];
-  }
-  bool exhausted() const override { return next_ == targets_.size(); }
-
- private:
-  std::vector<GrabTarget> targets_;
-  std::size_t next_ = 0;
-};
-
 std::uint16_t closed_port() {
   LoopbackServer probe([](int, const std::atomic<bool>&) {}, 1, false);
   return probe.port();  // closed once `probe` is gone
@@ -53,62 +40,11 @@ void hold_until_stopped(int, const std::atomic<bool>& stopping) {
   while (!stopping) std::this_thread::sleep_for(5ms);
 }
 
-struct Harness {
-  explicit Harness(GrabOptions o, std::string_view module = "http") : options(std::move(o)) {
-    register_builtin_probes(registry);
-    profile.emplace(PortProfile::single(*registry.find(module)));
-  }
-
-  GrabEngine& engine() {
-    if (!engine_)
-      engine_.emplace(
-          io, clock, options, *profile, blocklist, source, [this](const GrabRecord& r) { records.push_back(r); },
-          ptr_lookup);
-    return *engine_;
-  }
-  // Lets real I/O happen without moving the clock.
-  void settle(int rounds = 40) {
-    for (int i = 0; i < rounds; ++i) {
-      engine().tick();
-      io.restart();
-      io.run_for(2ms);
-    }
-  }
-  void advance(std::chrono::nanoseconds by) {
-    clock.advance(by);
-    settle();
-  }
-  void run_to_end(std::chrono::nanoseconds step = 500ms, int max_steps = 400) {
-    settle();
-    for (int i = 0; i < max_steps && !engine().finished(); ++i) advance(step);
-    ASSERT_TRUE(engine().finished());
-  }
-  const GrabRecord& only_record() {
-    EXPECT_EQ(records.size(), 1u);
-    return records.at(0);
-  }
-
-  GrabOptions options;
-  boost::asio::io_context io;
-  ManualClock clock{Nanos{1'000'000'000}};
-  ProbeRegistry registry;
-  std::optional<PortProfile> profile;
-  IntervalSet blocklist;
-  ListSource source;
-  GrabEngine::PtrLookup ptr_lookup;
-  std::vector<GrabRecord> records;
-  std::optional<GrabEngine> engine_;
+struct Harness : test::GrabHarness {
+  explicit Harness(GrabOptions o, std::string_view module = "http") : GrabHarness(std::move(o), module) {}
 };
 
-GrabOptions quick_options() {
-  GrabOptions o;
-  o.connect_rate = 0;
-  o.connect_timeout = 2s;
-  o.read_timeout = 5s;
-  o.total_timeout = 20s;
-  o.fetch_favicon = false;
-  return o;
-}
+GrabOptions quick_options() { return test::quick_grab_options(); }
 
 std::string_view status_of(const GrabRecord& r) { return to_string(r.status); }
 

@@ -24,6 +24,7 @@
 #include "fumidai/scanner/probes/ike/IkeMessageParser.h"
 #include "fumidai/scanner/probes/ike/IkeRequest.h"
 #include "fumidai/scanner/probes/ike/IkeVendorIds.h"
+#include "support/GrabHarness.h"
 #include "support/LoopbackUdpServer.h"
 
 namespace fumidai::scanner {
@@ -469,57 +470,13 @@ TEST(IkeVendorIds, BadLinesNameTheLine) {
 
 // --- The probe through the engine ------------------------------------------
 
-constexpr std::uint32_t kLoopback = 0x7f000001;
-
-class ListSource final : public TargetSource {
- public:
-  void add(GrabTarget t) { targets_.push_back(t); }
-  std::optional<GrabTarget> try_next() override {
-    if (next_ == targets_.size()) return std::nullopt;
-    return targets_[next_++];
-  }
-  bool exhausted() const override { return next_ == targets_.size(); }
-
- private:
-  std::vector<GrabTarget> targets_;
-  std::size_t next_ = 0;
-};
-
-struct Harness {
-  Harness() {
-    options.connect_rate = 0;
-    options.read_timeout = 2s;
-    options.total_timeout = 30s;
-    options.fetch_favicon = false;
-    register_builtin_probes(registry);
-    profile.emplace(PortProfile::single(*registry.find("ike")));
-  }
-  GrabRecord run(std::uint16_t port) {
-    source.add({kLoopback, port, Transport::udp});
-    GrabEngine engine(io, clock, options, *profile, blocklist, source,
-                      [this](const GrabRecord& r) { records.push_back(r); }, {});
-    for (int step = 0; step < 400 && !engine.finished(); ++step) {
-      for (int i = 0; i < 20; ++i) {
-        engine.tick();
-        io.restart();
-        io.run_for(2ms);
-      }
-      clock.advance(250ms);
-    }
-    EXPECT_TRUE(engine.finished());
-    EXPECT_EQ(records.size(), 1u);
-    return records.empty() ? GrabRecord{} : records.back();
-  }
-
-  GrabOptions options;
-  boost::asio::io_context io;
-  ManualClock clock{Nanos{1'000'000'000}};
-  ProbeRegistry registry;
-  std::optional<PortProfile> profile;
-  IntervalSet blocklist;
-  ListSource source;
-  std::vector<GrabRecord> records;
-};
+// The engine on a ManualClock (support/GrabHarness.h), every target with "ike".
+test::GrabHarness ike_harness() {
+  GrabOptions o = test::quick_grab_options();
+  o.read_timeout = 2s;
+  o.total_timeout = 30s;
+  return test::GrabHarness(o, "ike");
+}
 
 // A reply fixture re-addressed to the request's initiator SPI.
 std::string answer(std::string reply, const std::string& request) {
@@ -543,8 +500,8 @@ std::vector<std::string> strongswan(const std::string& request, bool want_cookie
 
 TEST(IkeProbe, FollowsInvalidKeAndRecordsBothVersions) {
   LoopbackUdpServer server([](const std::string& d) { return strongswan(d, false); });
-  Harness h;
-  const GrabRecord r = h.run(server.port());
+  test::GrabHarness h = ike_harness();
+  const GrabRecord r = h.grab(server.port(), Transport::udp);
   EXPECT_EQ(to_string(r.status), "success") << r.error;
   EXPECT_EQ(r.protocol, "ike");
   const json::object& v2 = r.data.at("ikev2").as_object();
@@ -559,8 +516,8 @@ TEST(IkeProbe, FollowsInvalidKeAndRecordsBothVersions) {
 
 TEST(IkeProbe, EchoesTheCookieOnce) {
   LoopbackUdpServer server([](const std::string& d) { return strongswan(d, true); });
-  Harness h;
-  const GrabRecord r = h.run(server.port());
+  test::GrabHarness h = ike_harness();
+  const GrabRecord r = h.grab(server.port(), Transport::udp);
   EXPECT_EQ(to_string(r.status), "success") << r.error;
   const json::object& v2 = r.data.at("ikev2").as_object();
   EXPECT_EQ(v2.at("cookie_required"), true);
@@ -576,8 +533,8 @@ TEST(IkeProbe, SkipsForeignDatagramsAndItsOwnReflection) {
     return std::vector<std::string>{d, wrong, d.substr(0, 20),
                                     answer(fixture(is_v2(d) ? "v2-no-proposal" : "v1-no-proposal"), d)};
   });
-  Harness h;
-  const GrabRecord r = h.run(server.port());
+  test::GrabHarness h = ike_harness();
+  const GrabRecord r = h.grab(server.port(), Transport::udp);
   EXPECT_EQ(to_string(r.status), "success") << r.error;
   EXPECT_EQ(r.data.at("ikev2").at("notifies").at(0).at("name"), "NO_PROPOSAL_CHOSEN");
   EXPECT_EQ(r.data.at("ikev1").at("notifies").at(0).at("name"), "NO-PROPOSAL-CHOSEN");
@@ -588,8 +545,8 @@ TEST(IkeProbe, AnIkev1OnlyServer) {
   LoopbackUdpServer server([](const std::string& d) {
     return is_v2(d) ? std::vector<std::string>{} : std::vector<std::string>{answer(fixture("v1-main-mode"), d)};
   });
-  Harness h;
-  const GrabRecord r = h.run(server.port());
+  test::GrabHarness h = ike_harness();
+  const GrabRecord r = h.grab(server.port(), Transport::udp);
   EXPECT_EQ(to_string(r.status), "success") << r.error;
   EXPECT_EQ(r.data.at("ikev2").at("io_error"), "read timed out");
   EXPECT_EQ(r.data.at("versions"), (json::array{"ikev1"}));
@@ -602,8 +559,8 @@ TEST(IkeProbe, LyingRepliesAreProtocolErrorsWithWhatWasRead) {
     reply[reply.size() - 17] = 0x7f;  // the last payload's length: 0x7f.. bytes
     return std::vector<std::string>{reply};
   });
-  Harness h;
-  const GrabRecord r = h.run(server.port());
+  test::GrabHarness h = ike_harness();
+  const GrabRecord r = h.grab(server.port(), Transport::udp);
   EXPECT_EQ(to_string(r.status), "protocol-error");
   EXPECT_EQ(r.error.substr(0, 7), "ikev2: ");
   EXPECT_NE(r.error.find("says"), std::string::npos) << r.error;
@@ -618,8 +575,8 @@ TEST(IkeProbe, EndlessChainAndTruncatedMessage) {
     return std::vector<std::string>{
         answer(message(std::vector<std::pair<std::uint8_t, std::string>>(1000, {43, ""})), d)};
   });
-  Harness h;
-  const GrabRecord r = h.run(server.port());
+  test::GrabHarness h = ike_harness();
+  const GrabRecord r = h.grab(server.port(), Transport::udp);
   EXPECT_EQ(to_string(r.status), "protocol-error");
   EXPECT_EQ(r.error, "ikev2: more than 64 payloads");
   EXPECT_EQ(r.data.at("ikev1").at("error"), "the length field says 180 bytes, the datagram has 100");
@@ -629,8 +586,8 @@ TEST(IkeProbe, SilenceIsAnIoTimeout) {
   LoopbackUdpServer server([](const std::string& d) {
     return std::vector<std::string>{d.substr(0, 27)};  // never an answer: too short to name our SPI
   });
-  Harness h;
-  const GrabRecord r = h.run(server.port());
+  test::GrabHarness h = ike_harness();
+  const GrabRecord r = h.grab(server.port(), Transport::udp);
   EXPECT_EQ(to_string(r.status), "io-timeout");
   EXPECT_EQ(r.data.at("versions"), json::array{});
   EXPECT_EQ(server.datagrams(), 4);

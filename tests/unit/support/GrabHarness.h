@@ -63,8 +63,9 @@ struct GrabHarness {
 
   scanner::GrabEngine& engine() {
     if (!engine_)
-      engine_.emplace(io, clock, options, *profile, blocklist, source,
-                      [this](const scanner::GrabRecord& r) { records.push_back(r); });
+      engine_.emplace(
+          io, clock, options, *profile, blocklist, source,
+          [this](const scanner::GrabRecord& r) { records.push_back(r); }, ptr_lookup);
     return *engine_;
   }
   void settle(int rounds = 40) {
@@ -95,6 +96,7 @@ struct GrabHarness {
   std::optional<scanner::PortProfile> profile;
   scanner::IntervalSet blocklist;
   ListSource source;
+  scanner::GrabEngine::PtrLookup ptr_lookup;  // none unless a test sets one before engine()
   std::vector<scanner::GrabRecord> records;
   std::optional<scanner::GrabEngine> engine_;
 };
