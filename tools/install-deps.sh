@@ -8,7 +8,7 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev libfmt-dev libcli11-dev
-  libssl-dev libc-ares-dev
+  libssl-dev libc-ares-dev libpcre2-dev libyaml-cpp-dev
   # tests: GoogleTest, clang for libFuzzer and the sanitizers, the lab's plumbing
   libgtest-dev clang libclang-rt-14-dev iproute2 nftables tcpdump util-linux procps
   # the lab's real services (stage 2) and the record schema check; busybox-static, as Debian's plain
