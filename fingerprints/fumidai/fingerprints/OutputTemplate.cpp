@@ -1,0 +1,88 @@
+#include "fumidai/fingerprints/OutputTemplate.h"
+
+namespace fumidai::fingerprints {
+
+namespace {
+
+bool identifier_char(char c, bool first) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (!first && c >= '0' && c <= '9');
+}
+
+// Length of "{identifier}" at the start of `text`, or 0.
+std::size_t placeholder_length(std::string_view text) {
+  if (text.size() < 3 || text[0] != '{' || !identifier_char(text[1], true)) return 0;
+  std::size_t i = 2;
+  while (i < text.size() && identifier_char(text[i], false)) ++i;
+  return i < text.size() && text[i] == '}' ? i + 1 : 0;
+}
+
+// CPE 2.3 formatted-string quoting (NISTIR 7695 5.3.2): alphanumerics, '_',
+// '-' and '.' stand as they are, other printable characters are quoted.
+void append_cpe(std::string& out, std::string_view value) {
+  if (value.empty()) {
+    out += '*';
+    return;
+  }
+  for (const char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == ' ') {
+      out += '_';
+    } else if (identifier_char(c, false) || c == '-' || c == '.') {
+      out += c;
+    } else if (u > 0x20 && u < 0x7f) {
+      out += '\\';
+      out += c;
+    }
+  }
+}
+
+}  // namespace
+
+OutputTemplate::OutputTemplate(std::string_view text, Escape escape) : escape_(escape) {
+  std::string literal;
+  while (!text.empty()) {
+    if (const std::size_t n = placeholder_length(text); n > 0) {
+      if (!literal.empty()) parts_.push_back({std::move(literal), false});
+      literal.clear();
+      parts_.push_back({std::string(text.substr(1, n - 2)), true});
+      text.remove_prefix(n);
+    } else {
+      literal += text.front();
+      text.remove_prefix(1);
+    }
+  }
+  if (!literal.empty()) parts_.push_back({std::move(literal), false});
+}
+
+std::vector<std::string_view> OutputTemplate::names() const {
+  std::vector<std::string_view> out;
+  for (const Part& part : parts_) {
+    if (part.placeholder) out.push_back(part.text);
+  }
+  return out;
+}
+
+std::string OutputTemplate::render(const CaptureList& captures) const {
+  std::string out;
+  for (const Part& part : parts_) {
+    if (!part.placeholder) {
+      out += part.text;
+      continue;
+    }
+    std::string_view value;
+    for (const auto& [name, captured] : captures) {
+      if (name == part.text) {
+        value = captured;
+        break;
+      }
+    }
+    if (escape_ == Escape::cpe) {
+      append_cpe(out, value);
+    } else {
+      out += value;
+    }
+  }
+  return out;
+}
+
+}  // namespace fumidai::fingerprints
