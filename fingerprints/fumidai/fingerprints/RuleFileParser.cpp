@@ -40,7 +40,9 @@ class Parser {
     if (!root.IsMap()) return reader_.error(root, "a rule file is a mapping with one key, 'rules'");
     if (auto ok = reader_.check_mapping(root, {"rules"}, "rule file"); !ok) return ok.error();
     const YAML::Node list = root["rules"];
-    if (!list.IsSequence()) return reader_.error(YamlReader::line(list, root), "'rules' must be a list of rules");
+    if (!list || !list.IsSequence()) {
+      return reader_.error(YamlReader::line(list, root), "'rules' must be a list of rules");
+    }
     if (list.size() > RuleFileParser::kMaxRulesPerFile) {
       return reader_.error(list,
                            fmt::format("{} rules; at most {} per file", list.size(), RuleFileParser::kMaxRulesPerFile));
