@@ -24,11 +24,15 @@ TEST(RecogExamples, RunEveryExample) {
   ASSERT_TRUE(db) << db.error().message;
 
   std::map<std::string, std::size_t> notes;
-  for (const RecogFile& file : db->files())
-    for (const RecogFingerprint& fingerprint : file.fingerprints())
+  std::size_t prefiltered = 0;
+  for (const RecogFile& file : db->files()) {
+    for (const RecogFingerprint& fingerprint : file.fingerprints()) {
       for (const std::string& note : fingerprint.translation_notes()) ++notes[note];
-  std::printf("recog: %zu files (%zu read fields we collect), %zu fingerprints\n", db->files().size(),
-              db->matching_file_count(), db->fingerprint_count());
+      prefiltered += fingerprint.prefilter().prefixes().empty() ? 0 : 1;
+    }
+  }
+  std::printf("recog: %zu files (%zu read fields we collect), %zu fingerprints, %zu with a literal prefilter\n",
+              db->files().size(), db->matching_file_count(), db->fingerprint_count(), prefiltered);
   for (const auto& [note, count] : notes)
     std::printf("recog translation note (%zu fingerprints): %s\n", count, note.c_str());
 
@@ -98,4 +102,30 @@ TEST(RecogExamples, RecordsGetEachExamplesFingerprint) {
   }
   std::printf("recog examples through match(): %zu run, %zu named a fingerprint\n", run, named);
   EXPECT_GT(run, 0u);
+}
+
+// The literal prefilter only ever turns away subjects PCRE2 would not match:
+// checked with every example against every fingerprint of its file.
+TEST(RecogExamples, PrefilterNeverTurnsAwayAMatch) {
+  const std::filesystem::path dir = FUMIDAI_RECOG_XML_DIR;
+  if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << "Recog's XML is not at " << dir.string();
+  auto db = RecogDatabase::load_directory(dir);
+  ASSERT_TRUE(db) << db.error().message;
+  MatchScratch scratch;
+  std::size_t turned_away = 0;
+  for (const RecogFile& file : db->files()) {
+    for (const RecogFingerprint& owner : file.fingerprints()) {
+      for (const RecogExample& example : owner.examples()) {
+        for (std::size_t j = 0; j < file.fingerprints().size(); ++j) {
+          const RecogFingerprint& other = file.fingerprints()[j];
+          if (other.prefilter().admits(example.text)) continue;
+          ++turned_away;
+          EXPECT_NE(other.compiled().match(example.text, scratch), MatchOutcome::matched)
+              << file.name() << " fingerprint " << j + 1 << " turns away " << example.text;
+        }
+      }
+    }
+  }
+  std::printf("recog prefilter: %zu example/fingerprint pairs turned away, none that match\n", turned_away);
+  EXPECT_GT(turned_away, 0u);
 }

@@ -14,6 +14,7 @@
 #include "fumidai/fingerprints/RecogDatabase.h"
 #include "fumidai/fingerprints/RecogInputs.h"
 #include "fumidai/fingerprints/RecogOutput.h"
+#include "fumidai/fingerprints/RecogPrefilter.h"
 #include "fumidai/fingerprints/RecogRegex.h"
 
 using namespace fumidai::fingerprints;
@@ -200,6 +201,49 @@ TEST(RecogRegex, ApproximationsAreNotedAndUnsupportedSyntaxIsRefused) {
     auto t = RecogRegex::translate(refused, "");
     EXPECT_FALSE(t) << refused;
   }
+}
+
+// ---- RecogPrefilter -------------------------------------------------------------
+
+TEST(RecogPrefilter, ReadsLeadingLiterals) {
+  using Prefixes = std::vector<std::string>;
+  auto prefixes = [](std::string_view pattern, bool caseless = false) {
+    return RecogPrefilter::from_pattern(pattern, caseless).prefixes();
+  };
+  EXPECT_EQ(prefixes(R"(^lighttpd/(\d[\d.]+)$)"), Prefixes{"lighttpd/"});
+  EXPECT_EQ(prefixes(R"(^Apache(?:/([\d.]+))?)"), Prefixes{"Apache"});
+  EXPECT_EQ(prefixes(R"(^\*\* Welcome\.)"), Prefixes{"** Welcome."});
+  EXPECT_EQ(prefixes(R"(^(?:4297c1|e5af3b)$)"), (Prefixes{"4297c1", "e5af3b"}));
+  EXPECT_EQ(prefixes(R"(^(Mini|Micro)_httpd (\S+))"), (Prefixes{"Mini", "Micro"}));
+  EXPECT_EQ(prefixes(R"((?i)^DjbDNS[\s-])"), Prefixes{"djbdns"});
+  EXPECT_EQ(prefixes(R"(^(?i)Cisco)"), Prefixes{"cisco"});
+  EXPECT_EQ(prefixes(R"(^(?i:Cisco|IOS))"), (Prefixes{"cisco", "ios"}));
+  EXPECT_EQ(prefixes("^BOA", true), Prefixes{"boa"});
+  EXPECT_EQ(prefixes(R"(\AUser:)"), Prefixes{"User:"});
+  // A character a quantifier may drop is not required; '+' keeps it.
+  EXPECT_EQ(prefixes("^Boa/?0"), Prefixes{"Boa"});
+  EXPECT_EQ(prefixes("^ab*c"), Prefixes{"a"});
+  EXPECT_EQ(prefixes("^ab+c"), Prefixes{"ab"});
+  EXPECT_EQ(prefixes("^caf\xC3\xA9"), Prefixes{"caf"});
+  // Nothing to read: everything is admitted.
+  for (const char* none : {"^a{2}", R"(^\d+)", "lighttpd", "^a|b", "^(?:a|)b", "^(?:a|b)?c", "(?x)^a b", "^(?=a)",
+                           "^(?<v>a)", "^[ab]", "^.", "^(a"})
+    EXPECT_TRUE(prefixes(none).empty()) << none;
+}
+
+TEST(RecogPrefilter, AdmitsLineStartsForCaretAndTheStartForA) {
+  const auto caret = RecogPrefilter::from_pattern("^foo", false);
+  EXPECT_TRUE(caret.admits("foo bar"));
+  EXPECT_TRUE(caret.admits("x\nfoo"));
+  EXPECT_FALSE(caret.admits("xfoo"));
+  EXPECT_FALSE(caret.admits("fo"));
+  EXPECT_FALSE(caret.admits("FOO"));
+  const auto start = RecogPrefilter::from_pattern(R"(\Afoo)", false);
+  EXPECT_TRUE(start.admits("foo"));
+  EXPECT_FALSE(start.admits("x\nfoo"));
+  const auto caseless = RecogPrefilter::from_pattern("^foo", true);
+  EXPECT_TRUE(caseless.admits("FoO"));
+  EXPECT_TRUE(RecogPrefilter::from_pattern("^a|b", false).admits("anything"));
 }
 
 // ---- Loading and Recog's semantics -------------------------------------------

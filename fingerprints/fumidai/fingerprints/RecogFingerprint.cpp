@@ -45,11 +45,12 @@ Result<RecogFingerprint> RecogFingerprint::compile(Spec spec) {
       return make_input_error(fmt::format("param {} takes group {}, but the pattern has {}", param.name, param.position,
                                           pattern->capture_count()));
   }
-  return RecogFingerprint(std::move(spec), std::move(*pattern), std::move(translation->notes));
+  RecogPrefilter prefilter = RecogPrefilter::from_pattern(spec.pattern, translation->options.caseless);
+  return RecogFingerprint(std::move(spec), std::move(*pattern), std::move(translation->notes), std::move(prefilter));
 }
 
-RecogFingerprint::RecogFingerprint(Spec spec, Pattern pattern, std::vector<std::string> notes)
-    : spec_(std::move(spec)), pattern_(std::move(pattern)), notes_(std::move(notes)) {
+RecogFingerprint::RecogFingerprint(Spec spec, Pattern pattern, std::vector<std::string> notes, RecogPrefilter prefilter)
+    : spec_(std::move(spec)), pattern_(std::move(pattern)), notes_(std::move(notes)), prefilter_(std::move(prefilter)) {
   // Ruby keeps params in a hash: a name given twice keeps its first place and
   // its last definition.
   for (const RecogParam& param : spec_.params) {
@@ -63,6 +64,7 @@ RecogFingerprint::RecogFingerprint(Spec spec, Pattern pattern, std::vector<std::
 }
 
 MatchOutcome RecogFingerprint::match(std::string_view subject, MatchScratch& scratch, Values* values) const {
+  if (!prefilter_.admits(subject)) return MatchOutcome::no_match;
   Pattern::Captures captures;
   const MatchOutcome outcome = pattern_.match(subject, scratch, values != nullptr ? &captures : nullptr);
   if (outcome != MatchOutcome::matched || values == nullptr) return outcome;

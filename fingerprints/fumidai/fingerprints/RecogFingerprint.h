@@ -19,6 +19,7 @@
 
 #include "fumidai/core/Error.h"
 #include "fumidai/fingerprints/Pattern.h"
+#include "fumidai/fingerprints/RecogPrefilter.h"
 
 namespace fumidai::fingerprints {
 
@@ -57,6 +58,7 @@ class RecogFingerprint {
   static Result<RecogFingerprint> compile(Spec spec);
 
   // On `matched`, `values` (when given) holds every param, one per name.
+  // A subject the prefilter turns away is no_match without running PCRE2.
   MatchOutcome match(std::string_view subject, MatchScratch& scratch, Values* values) const;
 
   const std::string& pattern() const { return spec_.pattern; }
@@ -67,14 +69,16 @@ class RecogFingerprint {
   // What PCRE2 runs, and where it only approximates Ruby (RecogRegex).
   const Pattern& compiled() const { return pattern_; }
   const std::vector<std::string>& translation_notes() const { return notes_; }
+  const RecogPrefilter& prefilter() const { return prefilter_; }
 
  private:
-  RecogFingerprint(Spec spec, Pattern pattern, std::vector<std::string> notes);
+  RecogFingerprint(Spec spec, Pattern pattern, std::vector<std::string> notes, RecogPrefilter prefilter);
 
   Spec spec_;
   std::vector<RecogParam> effective_params_;  // one per name, as Ruby's hash holds them
   Pattern pattern_;
   std::vector<std::string> notes_;
+  RecogPrefilter prefilter_;
 };
 
 }  // namespace fumidai::fingerprints
