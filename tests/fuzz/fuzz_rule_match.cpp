@@ -8,6 +8,7 @@
 //    rule gives (the prefilter never drops a rule that matches).
 // 2. At most one fingerprint per category, each with an id, a category and a
 //    confidence in 1..100.
+//    When every value is valid UTF-8, so is every output string.
 // 3. Labels over the fingerprints' fp.* fields, and the EOL list, run without
 //    fault; every label found is one of the set's.
 #include <boost/json/serialize.hpp>
@@ -49,6 +50,20 @@ struct Engine {
   EolList eol = EolList::load_embedded().value();
 };
 
+bool valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > text.size()) return false;
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
 std::string describe(const std::vector<Fingerprint>& fps) {
   std::string out;
   for (const auto& fp : fps) out += boost::json::serialize(fp.to_json()) + "\n";
@@ -62,6 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static MatchScratch scratch;
 
   FieldSet fields;
+  bool utf8 = true;
   std::string_view input(reinterpret_cast<const char*>(data), size);
   while (!input.empty()) {
     const std::size_t end = input.find('\0');
@@ -69,6 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     input.remove_prefix(end == std::string_view::npos ? input.size() : end + 1);
     if (chunk.empty()) continue;
     const auto pick = static_cast<unsigned char>(chunk[0]) % std::size(kFields);
+    utf8 = utf8 && valid_utf8(chunk.substr(1));
     fields.add(kFields[pick], std::string(chunk.substr(1)));
   }
 
@@ -88,6 +105,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(fp.source == "fumidai");
     FUZZ_CHECK(categories.insert(fp.category).second);
     FUZZ_CHECK(fp.confidence >= 1 && fp.confidence <= 100);
+    if (utf8) {
+      for (const std::string* text : {&fp.vendor, &fp.product, &fp.version, &fp.device, &fp.cpe}) {
+        FUZZ_CHECK(valid_utf8(*text));
+      }
+    }
     engine.eol.annotate(fp, scratch);
     FUZZ_CHECK(fp.eol_date.empty() == fp.eol_source.empty());
   }

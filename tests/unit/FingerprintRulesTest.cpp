@@ -154,6 +154,35 @@ TEST(FingerprintConditions, CpeComponentsAreQuoted) {
   EXPECT_EQ(out[0].cpe, "cpe:2.3:a:x:y:1.0_beta\\:2:*:*:*:*:*:*:*");
 }
 
+TEST(FingerprintConditions, CapturesCutInsideACharacterLoseThePartialCharacter) {
+  const RuleDatabase db = must_load(R"(rules:
+  - id: r
+    category: other
+    product: "{p}"
+    confidence: 50
+    match: {field: http.title, regex: '^.(?<p>.{5})'}
+    examples:
+      - fields: {http.title: xabcde}
+        expect: {product: abcde}
+)");
+  // "é" is two bytes, "日" three: the group starts inside the first and ends
+  // inside the second.
+  auto out = run(db, fields({{"http.title",
+                              "\xc3\xa9"
+                              "ab"
+                              "\xe6\x97\xa5"}}));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].product, "ab");
+  out = run(db, fields({{"http.title",
+                         "x\xc3\xa9"
+                         "ab"
+                         "\xe6\x97\xa5"}}));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].product,
+            "\xc3\xa9"
+            "ab");
+}
+
 TEST(FingerprintConditions, FirstCaptureInDocumentOrderWins) {
   const RuleDatabase db = must_load(R"(rules:
   - id: r
