@@ -104,12 +104,13 @@ bool Condition::evaluate_test(Context& context) const {
         const MatchOutcome outcome = pattern_->match(value, context.scratch, &context.groups);
         if (outcome == MatchOutcome::limit_exceeded) ++context.limit_hits;
         if (outcome != MatchOutcome::matched) continue;
-        for (const auto& [name, number] : pattern_->named_groups()) {
-          const auto& group = context.groups[static_cast<std::size_t>(number)];
-          if (!group) continue;
+        for (const auto& group : pattern_->named_groups()) {
+          const auto& value_of_group = context.groups[static_cast<std::size_t>(group.second)];
+          if (!value_of_group) continue;
+          const std::string_view name = group.first;
           const bool taken = std::any_of(context.captures.begin(), context.captures.end(),
                                          [&](const auto& capture) { return capture.first == name; });
-          if (!taken) context.captures.emplace_back(name, *group);
+          if (!taken) context.captures.emplace_back(name, *value_of_group);
         }
         return true;
       }

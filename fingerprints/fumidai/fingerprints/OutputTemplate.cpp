@@ -36,6 +36,22 @@ void append_cpe(std::string& out, std::string_view value) {
   }
 }
 
+// Field values are valid UTF-8 (stage 2 makes them so), but patterns run on
+// bytes, so a capture can start or end inside a character: those partial
+// characters are dropped, so outputs stay valid UTF-8 for the record's JSON.
+std::string_view whole_characters(std::string_view text) {
+  const auto continuation = [](char c) { return (static_cast<unsigned char>(c) & 0xc0) == 0x80; };
+  while (!text.empty() && continuation(text.front())) text.remove_prefix(1);
+  // The last lead byte and the continuation bytes after it.
+  std::size_t lead = text.size();
+  while (lead > 0 && continuation(text[lead - 1])) --lead;
+  if (lead == 0) return text;
+  const auto first = static_cast<unsigned char>(text[lead - 1]);
+  const std::size_t need = first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : first >= 0xc0 ? 2 : 1;
+  if (text.size() - (lead - 1) < need) text = text.substr(0, lead - 1);
+  return text;
+}
+
 }  // namespace
 
 OutputTemplate::OutputTemplate(std::string_view text, Escape escape) : escape_(escape) {
@@ -72,7 +88,7 @@ std::string OutputTemplate::render(const CaptureList& captures) const {
     std::string_view value;
     for (const auto& [name, captured] : captures) {
       if (name == part.text) {
-        value = captured;
+        value = whole_characters(captured);
         break;
       }
     }

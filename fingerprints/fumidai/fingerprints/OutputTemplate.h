@@ -28,7 +28,8 @@ class OutputTemplate {
   bool empty() const { return parts_.empty(); }
   // The placeholder names, in order of appearance (repeats included).
   std::vector<std::string_view> names() const;
-  // An absent capture renders as the empty string.
+  // An absent capture renders as the empty string; a character the capture
+  // cut at either end is left out.
   std::string render(const CaptureList& captures) const;
 
  private:

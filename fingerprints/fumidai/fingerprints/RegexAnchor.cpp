@@ -97,9 +97,9 @@ class Scanner {
 
   void skip_quantifier() { take_quantifier(); }
 
-  // A quantifier applies to the run's last byte: with a minimum of one the
-  // byte is still required but nothing after it joins it; otherwise it may be
-  // absent.
+  // A quantifier applies to the run's last byte. With a minimum of one the
+  // byte is still required, and its last copy starts what follows; otherwise
+  // it may be absent.
   void quantified() {
     const auto min = take_quantifier();
     if (!min) {  // a quantifier with nothing before it: PCRE2 refuses those
@@ -108,8 +108,10 @@ class Scanner {
       return;
     }
     if (run_.empty()) return;
+    const char last = run_.back();
     if (*min == 0) run_.pop_back();
     end_run();
+    if (*min > 0) run_ = last;
   }
 
   // One escape sequence at i_. A literal byte joins the run (a quantifier

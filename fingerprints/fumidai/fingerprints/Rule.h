@@ -35,7 +35,6 @@ struct Rule {
   std::size_t category_index = 0;  // into kCategories
   std::string file;
   int line = 0;
-  std::size_t load_order = 0;
   OutputTemplate vendor;
   OutputTemplate product;
   OutputTemplate version;

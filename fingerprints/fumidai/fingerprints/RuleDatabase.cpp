@@ -74,7 +74,6 @@ Result<RuleDatabase> RuleDatabase::load(const std::vector<File>& files) {
         return make_input_error(fmt::format("{}:{}: duplicate rule id '{}' (first defined at {}:{})", rule.file,
                                             rule.line, rule.id, first.file, first.line));
       }
-      rule.load_order = rules.size();
       by_id.emplace(rule.id, rules.size());
       rules.push_back(std::move(rule));
     }

@@ -19,7 +19,7 @@ class RuleFileParser {
   static constexpr std::size_t kMaxRulesPerFile = 10'000;
   static constexpr std::size_t kMaxExamplesPerRule = 100;
 
-  // Rules in file order; load_order is left for the database to set.
+  // Rules in file order.
   static Result<std::vector<Rule>> parse(std::string_view text, std::string_view file);
   // A CPE 2.3 formatted string: "cpe:2.3:" and 11 more components, part
   // a, o or h; a component may hold {name} placeholders.
