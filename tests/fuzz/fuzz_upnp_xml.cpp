@@ -2,8 +2,8 @@
 //
 // 1. XmlPullParser, with the default limits and with tiny ones, ends (an
 //    error or end_document) within a number of events linear in the input,
-//    never reports a depth, a name or a text beyond its limits, and returns
-//    the same error again after one.
+//    never reports a depth, a name, a text or attributes beyond its limits,
+//    and returns the same error again after one.
 // 2. parse_upnp_description() keeps its lists within kMaxListed.
 #include <cstddef>
 #include <cstdint>
@@ -30,6 +30,13 @@ void walk(std::string_view xml, const XmlLimits& limits) {
     FUZZ_CHECK(parser.depth() <= limits.max_depth);
     switch (*event) {
       case XmlPullParser::Event::start_element:
+        FUZZ_CHECK(parser.attributes().size() <= limits.max_attributes);
+        for (const XmlAttribute& a : parser.attributes()) {
+          FUZZ_CHECK(!a.name.empty() && a.name.size() <= limits.max_name_bytes);
+          FUZZ_CHECK(a.value.size() <= limits.max_text_bytes);
+          FUZZ_CHECK(parser.attribute(a.name) == &a.value);  // names are unique
+        }
+        [[fallthrough]];
       case XmlPullParser::Event::end_element:
         FUZZ_CHECK(!parser.local_name().empty() && parser.local_name().size() <= limits.max_name_bytes);
         break;

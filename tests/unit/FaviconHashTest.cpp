@@ -1,6 +1,6 @@
 // MurmurHash3_x86_32 against the reference implementation's published
-// vectors, Python-compatible MIME base64, and Shodan's favicon hash of
-// Google's icon (tests/unit/data/google-favicon.ico.b64).
+// vectors, Python-compatible MIME base64, and Shodan's favicon hash and the
+// MD5 (Recog's key) of Google's icon (tests/unit/data/google-favicon.ico.b64).
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
@@ -144,6 +144,14 @@ TEST(FaviconHash, GooglesFaviconIsShodans708578229) {
   EXPECT_EQ(digest_hex(icon, EVP_md5()), "f3418a443e7d841097c714d69ec4bcb8");
   EXPECT_EQ(digest_hex(icon, EVP_sha256()), "6da5620880159634213e197fafca1dde0272153be3e4590818533fab8d040770");
   EXPECT_EQ(shodan_favicon_hash(icon), 708578229);
+  EXPECT_EQ(favicon_md5(icon), "f3418a443e7d841097c714d69ec4bcb8");
+}
+
+TEST(FaviconHash, Md5IsRecogsKey) {
+  // RFC 1321's test suite.
+  EXPECT_EQ(favicon_md5({}), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(favicon_md5(bytes("abc")), "900150983cd24fb0d6963f7d28e17f72");
+  EXPECT_EQ(favicon_md5(bytes("message digest")), "f96b697d7cb7938d525a2f31aaf161d0");
 }
 
 TEST(FaviconHash, SmallInputsMatchPythonMmh3OfEncodebytes) {

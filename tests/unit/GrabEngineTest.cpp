@@ -131,6 +131,8 @@ TEST(GrabEngine, HttpPageFieldsAndFavicon) {
   EXPECT_TRUE(favicon.at("fetched").as_bool());
   EXPECT_EQ(favicon.at("mmh3").to_number<std::int64_t>(),
             shodan_favicon_hash({reinterpret_cast<const std::uint8_t*>(icon.data()), icon.size()}));
+  EXPECT_EQ(favicon.at("md5").as_string(),
+            favicon_md5({reinterpret_cast<const std::uint8_t*>(icon.data()), icon.size()}));
   EXPECT_EQ(favicon.at("size").to_number<std::int64_t>(), 20);
 }
 

@@ -230,6 +230,23 @@ TEST(Xml, EntitiesCharacterReferencesAndCdataMerge) {
   EXPECT_EQ(events("<r>a<![CDATA[<b>&amp;]]>c<!-- x -->d</r>"), "<r 'a<b>&amp;cd' </r $");
 }
 
+TEST(Xml, AttributesAreDecoded) {
+  XmlPullParser parser("<r a='x &amp; &quot;y&quot;' s:b=\"1\n2\t3&#10;4\"><e c=\"\"/></r>");
+  ASSERT_EQ(parser.next().value(), XmlPullParser::Event::start_element);
+  ASSERT_EQ(parser.attributes().size(), 2u);
+  EXPECT_EQ(parser.attributes()[0].name, "a");
+  EXPECT_EQ(parser.attributes()[0].value, "x & \"y\"");
+  EXPECT_EQ(parser.attributes()[1].name, "s:b");
+  EXPECT_EQ(parser.attributes()[1].value, "1 2 3\n4");  // literal whitespace normalised, references kept
+  ASSERT_NE(parser.attribute("a"), nullptr);
+  EXPECT_EQ(*parser.attribute("a"), "x & \"y\"");
+  EXPECT_EQ(parser.attribute("b"), nullptr);  // qualified names
+  ASSERT_EQ(parser.next().value(), XmlPullParser::Event::start_element);
+  ASSERT_NE(parser.attribute("c"), nullptr);
+  EXPECT_EQ(*parser.attribute("c"), "");
+  EXPECT_EQ(events("<r a='1' a=\"2\"/>"), "!xml: attribute \"a\" given twice");
+}
+
 TEST(Xml, StopsAtTheEndOfTheRootElement) { EXPECT_EQ(events("<r/>trailing <junk & stuff"), "<r </r $"); }
 
 TEST(Xml, BillionLaughsIsRefusedAtTheDoctype) {

@@ -1,5 +1,7 @@
 #include "fumidai/scanner/probes/http/FaviconHash.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 
 #include "fumidai/scanner/validate/MurmurHash3.h"
@@ -46,6 +48,19 @@ std::int32_t shodan_favicon_hash(std::span<const std::uint8_t> icon) {
   const std::string text = mime_base64(icon);
   const std::uint32_t h = murmur3_x86_32({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()}, 0);
   return static_cast<std::int32_t>(h);  // two's complement since C++20, as mmh3.hash() reads it
+}
+
+std::string favicon_md5(std::span<const std::uint8_t> icon) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(icon.data(), icon.size(), digest, &length, EVP_md5(), nullptr) != 1) return {};
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xF];
+  }
+  return hex;
 }
 
 }  // namespace fumidai::scanner

@@ -1,5 +1,5 @@
 #pragma once
-// Shodan's favicon hash (http.favicon.hash): MurmurHash3_x86_32, seed 0, over
+// Favicon hashes. Shodan's (http.favicon.hash): MurmurHash3_x86_32, seed 0, over
 // the MIME base64 of the icon's bytes exactly as Python's
 // base64.encodebytes() writes it (a '\n' after every 76 characters and after
 // the last line), read as a signed 32-bit integer. Pure functions, safe from
@@ -15,5 +15,9 @@ namespace fumidai::scanner {
 std::string mime_base64(std::span<const std::uint8_t> bytes);
 
 std::int32_t shodan_favicon_hash(std::span<const std::uint8_t> icon);
+
+// The MD5 of the icon's bytes in lower-case hex: how Recog's favicons.xml
+// keys icons. Empty only if OpenSSL cannot allocate.
+std::string favicon_md5(std::span<const std::uint8_t> icon);
 
 }  // namespace fumidai::scanner

@@ -98,6 +98,7 @@ asio::awaitable<json::object> fetch_favicon(ProbeSession& session, const std::st
   const auto bytes = as_bytes(r.body);
   favicon["size"] = r.body.size();
   favicon["mmh3"] = shodan_favicon_hash(bytes);
+  favicon["md5"] = favicon_md5(bytes);
   favicon["sha256"] = r.body_sha256;
   co_return favicon;
 }

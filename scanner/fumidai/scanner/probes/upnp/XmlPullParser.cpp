@@ -61,11 +61,12 @@ std::optional<std::uint32_t> character_reference(std::string_view ref) {
 constexpr std::size_t kMaxReferenceBytes = 10;
 
 // Character data with the predefined entities and character references
-// decoded; any other '&' is kept as written.
-void decode_into(std::string_view raw, std::string& out) {
+// decoded; any other '&' is kept as written. Attribute values also read each
+// literal whitespace character as a space (references stay as they decode).
+void decode_into(std::string_view raw, std::string& out, bool attribute_value = false) {
   for (std::size_t i = 0; i < raw.size(); ++i) {
     if (raw[i] != '&') {
-      out += raw[i];
+      out += attribute_value && is_xml_space(raw[i]) ? ' ' : raw[i];
       continue;
     }
     const std::size_t semicolon = raw.substr(i, kMaxReferenceBytes + 1).find(';');
@@ -160,7 +161,9 @@ Result<void> XmlPullParser::read_attributes(bool& self_closing) {
     if (!spaced) return fail("malformed tag at byte " + std::to_string(pos_));
     if (count == limits_.max_attributes)
       return fail("more than " + std::to_string(limits_.max_attributes) + " attributes on one element");
-    if (auto name = read_name("attribute"); !name) return name.error();
+    auto name = read_name("attribute");
+    if (!name) return name.error();
+    if (attribute(*name) != nullptr) return fail("attribute " + quote_bytes(*name) + " given twice");
     skip_space();
     if (!at("=")) return fail("attribute without a value at byte " + std::to_string(pos_));
     ++pos_;
@@ -173,6 +176,9 @@ Result<void> XmlPullParser::read_attributes(bool& self_closing) {
     if (value.size() > limits_.max_text_bytes)
       return fail("attribute value longer than " + std::to_string(limits_.max_text_bytes) + " bytes");
     if (value.find('<') != std::string_view::npos) return fail("'<' in an attribute value");
+    XmlAttribute& decoded = attributes_.emplace_back();
+    decoded.name = *name;
+    decode_into(value, decoded.value, true);
     pos_ = end + 1;
   }
 }
@@ -188,6 +194,7 @@ Result<XmlPullParser::Event> XmlPullParser::read_start_tag() {
     return fail("more than " + std::to_string(limits_.max_elements) + " elements");
   open_.push_back(*name);
   root_seen_ = true;
+  attributes_.clear();
   bool self_closing = false;
   if (auto attributes = read_attributes(self_closing); !attributes) return attributes.error();
   local_name_ = local_part(*name);
@@ -209,6 +216,12 @@ Result<XmlPullParser::Event> XmlPullParser::read_end_tag() {
   local_name_ = local_part(*name);
   done_ = open_.empty();
   return Event::end_element;
+}
+
+const std::string* XmlPullParser::attribute(std::string_view name) const {
+  for (const XmlAttribute& a : attributes_)
+    if (a.name == name) return &a.value;
+  return nullptr;
 }
 
 Result<XmlPullParser::Event> XmlPullParser::next() {

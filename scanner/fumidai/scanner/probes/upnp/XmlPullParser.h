@@ -11,7 +11,8 @@
 //
 // Accepted: an optional BOM, XML declaration, processing instructions and
 // comments (skipped), one root element with nested elements, attributes
-// (read and skipped), character data and CDATA sections (merged into one
+// (decoded; a name given twice is an error), character data and CDATA
+// sections (merged into one
 // text event per run between tags). Element names are matched by their
 // local part (after the last ':'), so namespace prefixes do not matter; end
 // tags must match their start tag exactly. Parsing stops when the root
@@ -29,6 +30,11 @@
 #include "fumidai/core/Error.h"
 
 namespace fumidai::scanner {
+
+struct XmlAttribute {
+  std::string_view name;  // qualified, as written; points into the document
+  std::string value;      // references decoded; literal tab, CR and LF read as spaces (XML 1.0, 3.3.3)
+};
 
 struct XmlLimits {
   std::size_t max_depth = 32;            // elements open at once
@@ -53,6 +59,12 @@ class XmlPullParser {
   const std::string& text() const { return text_; }
   // Elements open after the event (a start_element counts its own).
   std::size_t depth() const { return open_.size(); }
+  // After start_element: its attributes in document order.
+  const std::vector<XmlAttribute>& attributes() const { return attributes_; }
+  // After start_element: the value of the attribute with this qualified name.
+  const std::string* attribute(std::string_view name) const;
+  // Bytes of the document consumed so far, for positions in messages.
+  std::size_t offset() const { return pos_; }
 
  private:
   Error fail(std::string message);  // the parser's error from now on
@@ -75,6 +87,7 @@ class XmlPullParser {
   bool done_ = false;
   std::string text_;  // the run being collected, then the text event's
   std::string_view local_name_;
+  std::vector<XmlAttribute> attributes_;
   std::optional<Error> error_;
 };
 
