@@ -197,7 +197,8 @@ int run_self_test(const FingerprintCommandOptions& o) {
   for (const auto& [category, count] : rules.count_by_category())
     categories += fmt::format("{}{} {}", categories.empty() ? "" : ", ", category, count);
   std::printf("rules: %zu (%s), %zu examples\n", rules.rule_count(), categories.c_str(), rules.example_count());
-  std::printf("labels: %zu\n", setup->labels->labels().size());
+  std::printf("labels: %zu, %zu examples\n", setup->labels->labels().size(), setup->labels->example_count());
+  std::printf("eol: %zu entries\n", setup->eol->size());
   std::vector<fingerprints::SelfTestFailure> failures = rules.self_test();
   for (auto& f : setup->labels->self_test()) failures.push_back(std::move(f));
   for (const auto& f : failures)

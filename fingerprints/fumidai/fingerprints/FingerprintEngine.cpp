@@ -51,24 +51,30 @@ std::vector<Fingerprint> FingerprintEngine::fingerprint(const FieldSet& fields, 
 
 boost::json::array FingerprintEngine::label(FieldSet& fields, std::span<const Fingerprint> own, const FieldSet& host,
                                             MatchScratch& scratch) const {
-  boost::json::array out;
-  if (!labels_) return out;
   add_fingerprint_fields(fields, "fp.", own);
   for (const auto& [name, values] : host.entries())
     for (const std::string& value : values) fields.add(name, value);
-  for (const Label* l : labels_->evaluate(fields, scratch))
-    out.emplace_back(boost::json::object{{"id", l->id}, {"severity", l->severity}});
-  return out;
+  return evaluate_labels(fields, scratch);
 }
 
 FingerprintEngine::Annotation FingerprintEngine::annotate(FieldSet& fields, MatchScratch& scratch) const {
   const std::vector<Fingerprint> found = fingerprint(fields, scratch);
-  FieldSet host;
-  add_fingerprint_fields(host, "host.fp.", found);
+  add_fingerprint_fields(fields, "fp.", found);
+  add_fingerprint_fields(fields, "host.fp.", found);
   Annotation a;
-  a.labels = label(fields, found, host, scratch);
+  a.labels = evaluate_labels(fields, scratch);
   a.fingerprints = fingerprints_json(found);
   return a;
+}
+
+boost::json::array FingerprintEngine::evaluate_labels(const FieldSet& fields, MatchScratch& scratch) const {
+  boost::json::array out;
+  if (!labels_) return out;
+  std::uint64_t limit_hits = 0;
+  for (const Label* l : labels_->evaluate(fields, scratch, limit_hits))
+    out.emplace_back(boost::json::object{{"id", l->id}, {"severity", l->severity}});
+  if (limit_hits > 0) limit_hits_.fetch_add(limit_hits, std::memory_order_relaxed);
+  return out;
 }
 
 void FingerprintEngine::annotate(boost::json::object& record, MatchScratch& scratch) const {
@@ -89,15 +95,21 @@ FingerprintEngine::Statistics FingerprintEngine::statistics() const {
 }
 
 void add_fingerprint_fields(FieldSet& fields, std::string_view prefix, std::span<const Fingerprint> fingerprints) {
-  const std::string p(prefix);
+  std::string name(prefix);
+  const auto add = [&](std::string_view key, const std::string& value) {
+    name.resize(prefix.size());
+    name.append(key);
+    add_once(fields, name, value);
+  };
+  static const std::string kTrue = "true";
   for (const Fingerprint& f : fingerprints) {
-    add_once(fields, p + "id", f.id);
-    add_once(fields, p + "category", f.category);
-    add_once(fields, p + "vendor", f.vendor);
-    add_once(fields, p + "product", f.product);
-    add_once(fields, p + "device", f.device);
-    for (const std::string& tag : f.tags) add_once(fields, p + "tags", tag);
-    if (!f.eol_date.empty()) add_once(fields, p + "eol", "true");
+    add("id", f.id);
+    add("category", f.category);
+    add("vendor", f.vendor);
+    add("product", f.product);
+    add("device", f.device);
+    for (const std::string& tag : f.tags) add("tags", tag);
+    if (!f.eol_date.empty()) add("eol", kTrue);
   }
 }
 

@@ -36,7 +36,7 @@ class FingerprintEngine {
   struct Statistics {
     std::uint64_t records = 0;        // records fingerprinted
     std::uint64_t fingerprinted = 0;  // of those, with at least one fingerprint
-    std::uint64_t limit_hits = 0;     // matches stopped by PCRE2's limits (counted as no match)
+    std::uint64_t limit_hits = 0;     // rule and label matches stopped by PCRE2's limits (as no match)
     std::vector<std::pair<std::string, std::uint64_t>> hits_by_source;  // fingerprints, in source order
 
     boost::json::object to_json() const;
@@ -63,7 +63,7 @@ class FingerprintEngine {
                            MatchScratch& scratch) const;
 
   // One record alone, as stage 2 writes it: host.fp.* are its own fingerprints'.
-  // `fields` (record_fields of the record) gains the fp.* fields.
+  // `fields` (record_fields of the record) gains the fp.* and host.fp.* fields.
   Annotation annotate(FieldSet& fields, MatchScratch& scratch) const;
   // The same for a JSON record: replaces record["fingerprints"] and record["labels"].
   void annotate(boost::json::object& record, MatchScratch& scratch) const;
@@ -72,6 +72,9 @@ class FingerprintEngine {
   const std::vector<std::shared_ptr<const FingerprintSource>>& sources() const { return sources_; }
 
  private:
+  // The labels over fields that hold fp.* and host.fp.* already.
+  boost::json::array evaluate_labels(const FieldSet& fields, MatchScratch& scratch) const;
+
   std::vector<std::shared_ptr<const FingerprintSource>> sources_;
   std::shared_ptr<const EolList> eol_;
   std::shared_ptr<const LabelSet> labels_;
