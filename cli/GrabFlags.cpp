@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "FingerprintSetup.h"
 #include "fumidai/scanner/target/Ipv4.h"
 
 namespace fumidai::cli {
@@ -106,6 +107,9 @@ void add_grab_flags(CLI::App& c, GrabFlags& f) {
                "Our canary (fumidai canary), IPv4:PORT: the only destination proxy probes ask a proxy to reach; "
                "without it they only negotiate");
   c.add_option("--canary-key", f.canary_key, "The canary's key file, to check its proofs (with --canary)");
+  c.add_option("--rules", f.rules_dir, "Fingerprint rules: every *.yaml below DIR, replacing the built-in ones");
+  c.add_option("--recog", f.recog_dir, "Also fingerprint with Rapid7 Recog's XML files in DIR");
+  c.add_flag("--no-fingerprints", f.no_fingerprints, "Write records without fingerprints and labels");
 }
 
 Result<GrabSetup> validate_grab_flags(const GrabFlags& f) {
@@ -179,6 +183,18 @@ Result<GrabSetup> validate_grab_flags(const GrabFlags& f) {
   auto dns_timeout = seconds("--dns-timeout", f.dns_timeout, 60);
   if (!dns_timeout) return dns_timeout.error();
   s.dns_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*dns_timeout);
+
+  if (f.no_fingerprints) {
+    if (!f.rules_dir.empty() || !f.recog_dir.empty())
+      return make_input_error("--no-fingerprints goes without --rules and --recog");
+    return s;
+  }
+  FingerprintFiles files;
+  files.rules_dir = f.rules_dir;
+  files.recog_dir = f.recog_dir;
+  auto fingerprints = load_fingerprint_setup(files);
+  if (!fingerprints) return fingerprints.error();
+  s.fingerprints = std::move(fingerprints->engine);
   return s;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fumidai/core/Error.h"
+#include "fumidai/fingerprints/FingerprintEngine.h"
 #include "fumidai/scanner/grab/GrabOptions.h"
 #include "fumidai/scanner/grab/PortProfile.h"
 #include "fumidai/scanner/grab/ProbeRegistry.h"
@@ -37,6 +38,9 @@ struct GrabFlags {
   double dns_timeout = 2;
   std::string canary;  // IPv4:PORT
   std::string canary_key;
+  std::string rules_dir;
+  std::string recog_dir;
+  bool no_fingerprints = false;
 };
 
 // Everything the grab runner needs, validated.
@@ -49,6 +53,8 @@ struct GrabSetup {
   std::vector<std::string> resolvers;
   std::size_t dns_concurrency = 256;
   std::chrono::milliseconds dns_timeout{2000};
+  // Fills each record's fingerprints and labels as it is written; null with --no-fingerprints.
+  std::shared_ptr<const fingerprints::FingerprintEngine> fingerprints;
 };
 
 // One engine's share of the global limits (per-host limits stay whole: each
@@ -56,7 +62,8 @@ struct GrabSetup {
 scanner::GrabOptions options_per_thread(const GrabSetup& setup);
 
 void add_grab_flags(CLI::App& command, GrabFlags& flags);
-// Errors name the flag and the bad value (exit code 2).
+// Errors name the flag and the bad value (exit code 2). Loads and compiles
+// the fingerprint rules, so a bad rule file stops the run before anything is sent.
 Result<GrabSetup> validate_grab_flags(const GrabFlags& flags);
 
 }  // namespace fumidai::cli

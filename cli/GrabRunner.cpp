@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "RecordWriter.h"
 #include "fumidai/scanner/dns/ReverseDnsResolver.h"
 #include "fumidai/scanner/grab/GrabEngine.h"
 
@@ -23,6 +24,9 @@ using scanner::GrabEngine;
 
 // File descriptors beyond the sockets: stdio, output, resolver, epoll.
 constexpr rlim_t kSpareFiles = 64;
+// Records waiting for a RecordWriter worker, per worker: enough to smooth a
+// burst of grabs ending at once, few enough that full HTTP bodies stay small.
+constexpr std::size_t kQueuedRecordsPerWorker = 512;
 
 }  // namespace
 
@@ -51,12 +55,9 @@ Result<std::string> run_grab(const GrabSetup& setup, const scanner::IntervalSet&
     std::optional<GrabEngine> engine;
   };
   std::vector<std::unique_ptr<Shard>> shards;
-  std::mutex output_mutex;
-  const GrabEngine::RecordSink sink = [&](const scanner::GrabRecord& record) {
-    const std::string line = scanner::to_jsonl(record);
-    const std::lock_guard lock(output_mutex);
-    output.write(line);
-  };
+  // One worker per engine: fingerprinting costs about what a grab's I/O does.
+  RecordWriter writer(output, setup.fingerprints.get(), setup.threads, kQueuedRecordsPerWorker * setup.threads);
+  const GrabEngine::RecordSink sink = [&writer](scanner::GrabRecord&& record) { writer.push(std::move(record)); };
   std::mutex finished_mutex;
   std::condition_variable finished_cv;
   std::size_t finished = 0;
@@ -130,6 +131,7 @@ Result<std::string> run_grab(const GrabSetup& setup, const scanner::IntervalSet&
     last_records = records;
   }
   for (auto& t : threads) t.join();
+  writer.finish();
 
   scanner::GrabStats stats;
   for (const auto& shard : shards) stats.add(shard->engine->stats());
@@ -150,6 +152,7 @@ Result<std::string> run_grab(const GrabSetup& setup, const scanner::IntervalSet&
       {"duration_ms", std::llround(seconds * 1000)},
       {"interrupted", interrupts.load() > 0},
   };
+  if (setup.fingerprints) summary["fingerprints"] = setup.fingerprints->statistics().to_json();
   return boost::json::serialize(summary);
 }
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "CanaryCommand.h"
+#include "FingerprintCommand.h"
 #include "GrabCommand.h"
 #include "LabCommand.h"
 #include "ScanCommand.h"
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   fumidai::cli::register_scan_command(app, exit_code);
   fumidai::cli::register_grab_command(app, exit_code);
+  fumidai::cli::register_fingerprint_command(app, exit_code);
   fumidai::cli::register_canary_command(app, exit_code);
   fumidai::lab::register_lab_command(app, exit_code);
   try {

@@ -109,7 +109,7 @@ void GrabEngine::pull() {
         record.status = GrabStatus::blocklisted_target;
         record.error = "the blocklist covers this address; nothing was sent";
       }
-      emit(record);
+      emit(std::move(record));
       continue;
     }
     const std::uint32_t key = PolitenessGate::prefix24(target->ip);
@@ -280,7 +280,7 @@ void GrabEngine::start_ptr_lookup(std::uint32_t ip) {
     records_waiting_for_ptr_ -= waiting.size();
     for (GrabRecord& record : waiting) {
       record.ptr = entry.name;
-      emit(record);
+      emit(std::move(record));
     }
   });
 }
@@ -295,15 +295,15 @@ void GrabEngine::finish(GrabRecord record) {
     }
     record.ptr = it->second.name;
   }
-  emit(record);
+  emit(std::move(record));
 }
 
-void GrabEngine::emit(GrabRecord& record) {
+void GrabEngine::emit(GrabRecord&& record) {
   record.timestamp_ns = clock_.wall_now_ns();
   ++stats_.records;
   progress_.records.fetch_add(1, std::memory_order_relaxed);
   ++stats_.by_status[static_cast<std::size_t>(record.status)];
-  sink_(record);
+  sink_(std::move(record));
 }
 
 }  // namespace fumidai::scanner

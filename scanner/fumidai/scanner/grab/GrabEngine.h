@@ -79,7 +79,8 @@ class GrabEngine {
     std::atomic<std::size_t> pending{0};
   };
 
-  using RecordSink = std::function<void(const GrabRecord&)>;
+  // Takes each record over: a sink may move it to another thread.
+  using RecordSink = std::function<void(GrabRecord&&)>;
   // Looks up the PTR name of `ip` and calls `done` exactly once, on the
   // engine's thread, with the name or nothing.
   using PtrLookup = std::function<void(std::uint32_t ip, std::function<void(std::optional<std::string>)> done)>;
@@ -133,7 +134,7 @@ class GrabEngine {
   void session_ended(GrabTarget target);
   void start_ptr_lookup(std::uint32_t ip);
   void finish(GrabRecord record);
-  void emit(GrabRecord& record);
+  void emit(GrabRecord&& record);
 
   boost::asio::io_context& io_;
   Clock& clock_;

@@ -20,8 +20,8 @@ std::string to_jsonl(const GrabRecord& record) {
     o["ptr"] = *record.ptr;
   else
     o["ptr"] = nullptr;
-  o["fingerprints"] = boost::json::array();
-  o["labels"] = boost::json::array();
+  o["fingerprints"] = record.fingerprints;
+  o["labels"] = record.labels;
   o["ts"] = format_timestamp(record.timestamp_ns);
   std::string line = boost::json::serialize(o);
   line += '\n';
