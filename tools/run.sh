@@ -36,22 +36,29 @@ echo "== against the lab's ground truth: $(comm -12 <(echo "$truth") <(echo "$fo
 # Stage 2: scan the lab's services /24 and grab every open port in the same
 # process (scan --grab), with PTR names from the lab's dnsmasq.
 grabbed=state/grab.jsonl
-echo "== fumidai scan --grab ${SVC_PREFIX} -p ${SERVICE_PORTS//\\/} (inside $SCAN_NS)"
-ip netns exec "$SCAN_NS" "$fumidai" scan --grab -p "${SERVICE_PORTS//\\/}" -r 10000 -c 1 -b lab/lab-blocklist.conf \
+echo "== fumidai scan --grab ${SVC_PREFIX} -p ${SERVICE_PORTS//\\/} --udp-ports ${SERVICE_UDP_PORTS//\\/} (inside $SCAN_NS)"
+ip netns exec "$SCAN_NS" "$fumidai" scan --grab -p "${SERVICE_PORTS//\\/}" --udp-ports "${SERVICE_UDP_PORTS//\\/}" \
+  -r 10000 -c 1 -b lab/lab-blocklist.conf \
   --resolvers "$DNS_SERVER" --read-timeout 3 --timeout 8 -q -o "$grabbed" "$SVC_PREFIX"
 echo "== service records ($(wc -l <"$grabbed") in $grabbed), one line each:"
 python3 - "$grabbed" "$SERVICES_TRUTH" <<'PY'
 import csv, json, sys
-truth = {(r["ip"], int(r["port"])): r for r in csv.DictReader(open(sys.argv[2]))}
+truth = {(r["ip"], int(r["port"]), r["transport"]): r for r in csv.DictReader(open(sys.argv[2]))
+         if r["transport"] == "tcp" or r["expected_status"] != "io-timeout"}  # silent UDP: invisible to stage 1
 agree = 0
 for line in open(sys.argv[1]):
     r = json.loads(line)
     d = r["data"]
     what = d.get("title") or d.get("www_authenticate_realm") or d.get("banner") or d.get("server") or r.get("error", "")
     cert = d.get("tls", {}).get("certificate", {}).get("subject", "")
-    print(f'  {r["ip"]:>12}:{r["port"]:<5} {r["protocol"]:<7} {r["status"]:<16} {str(r["ptr"]):<40} '
-          f'{what.strip()[:50]!r} {cert[:40]}')
-    t = truth.get((r["ip"], r["port"]))
+    names = "; ".join(" ".join(x for x in (f.get("vendor"), f.get("product"), f.get("version")) if x)
+                      for f in r["fingerprints"])
+    labels = ",".join(l["id"] for l in r["labels"])
+    print(f'  {r["ip"]:>12}:{r["port"]:<5}/{r["transport"]} {r["protocol"]:<10} {r["status"]:<16} {str(r["ptr"]):<34} '
+          f'{what.strip()[:40]!r} {cert[:30]}')
+    if names or labels:
+        print(f'  {"":>18} -> {names[:90]}  [{labels}]')
+    t = truth.get((r["ip"], r["port"], r["transport"]))
     agree += t is not None and t["expected_status"] == r["status"] and t["protocol"] == r["protocol"]
 print(f"== against the services ground truth: {agree} of {len(truth)} services as expected")
 PY

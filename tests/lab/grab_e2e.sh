@@ -13,6 +13,9 @@
 #     holds.
 #  2. `fumidai grab` fed stage 1's JSONL on stdin gives the same records.
 #  3. Every record validates against the v1 JSON Schema.
+#  4. The fingerprint stage names every daemon and persona: each service's
+#     record carries the rule ids and labels lab/expected-fingerprints.csv
+#     gives it, and no service but a hostile peer is left out of that file.
 # Usage: grab_e2e.sh /path/to/fumidai   (needs root; exits 77 to skip)
 set -euo pipefail
 FUMIDAI=${1:?usage: grab_e2e.sh /path/to/fumidai}
@@ -41,11 +44,13 @@ ip netns exec "$SCAN_NS" "$FUMIDAI" grab -b "$SOURCE_DIR/lab/lab-blocklist.conf"
   fail "grab exited $?: $(tail -3 "$WORK/grab-stdin.stderr")"
 
 python3 - "$WORK/grab.jsonl" "$WORK/grab-stdin.jsonl" "$SERVICES_TRUTH" "$PTR_TRUTH" "$GROUND_TRUTH" \
-  "$SAMPLED" "$SCHEMA" <<'PY' || fail "records differ from the ground truth (above)"
+  "$SAMPLED" "$SCHEMA" "$SOURCE_DIR/lab/expected-fingerprints.csv" <<'PY' || fail "records differ from the ground truth (above)"
 import csv, ipaddress, json, sys
 import jsonschema
 
-grab, grab_stdin, services_csv, ptr_csv, truth_csv, sampled, schema_path = sys.argv[1:]
+grab, grab_stdin, services_csv, ptr_csv, truth_csv, sampled, schema_path, names_csv = sys.argv[1:]
+NAMES = {(r["service"], r["protocol"]): (set(r["fingerprints"].split()), set(r["labels"].split()))
+         for r in csv.DictReader(open(names_csv))}
 validator = jsonschema.Draft7Validator(json.load(open(schema_path)),
                                        format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
 ptr = {row["ip"]: row["name"] for row in csv.DictReader(open(ptr_csv))}
@@ -112,6 +117,14 @@ def check(path):
             if field(r["data"], name) != value:
                 problems.append(f"{path}: {want['service']} {key}: data.{name} is {field(r['data'], name)!r}, "
                                 f"expected {value!r}")
+        fp_want, labels_want = NAMES.get((want["service"], want["protocol"]), (None, set()))
+        if fp_want is None and not want["service"].startswith("hostile-"):
+            problems.append(f"{path}: {want['service']} ({want['protocol']}) has no row in expected-fingerprints.csv")
+        fp_got = {f["id"] for f in r["fingerprints"] if f.get("source") == "fumidai"}
+        labels_got = {l["id"] for l in r["labels"]}
+        if not (fp_want or set()) <= fp_got or not labels_want <= labels_got:
+            problems.append(f"{path}: {want['service']} {key}: fingerprints {sorted(fp_got)} labels {sorted(labels_got)}, "
+                            f"expected at least {sorted(fp_want or ())} and {sorted(labels_want)}")
         if want["tls"] == "true" and want["expected_status"] == "success" and "certificate" not in r["data"].get("tls", {}):
             problems.append(f"{path}: {want['service']}: no certificate recorded")
     return records
@@ -123,7 +136,8 @@ if status(a) != status(b):
     problems.append("scan --grab and grab from stdin disagree")
 print(f"grab_e2e: {len(a)} records ({len(services)} services, "
       f"{sum(k[2] == 'udp' for k in services)} of them UDP, {len(sampled_open)} sampled open ports), "
-      f"{sum(r['status'] == 'success' for r in a)} success, {sum(r['ptr'] is not None for r in a)} with PTR")
+      f"{sum(r['status'] == 'success' for r in a)} success, {sum(r['ptr'] is not None for r in a)} with PTR, "
+      f"{sum(bool(r['fingerprints']) for r in a)} fingerprinted, {sum(bool(r['labels']) for r in a)} labelled")
 for p in problems:
     print("  " + p)
 sys.exit(1 if problems else 0)
