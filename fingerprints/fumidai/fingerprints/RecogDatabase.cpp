@@ -155,7 +155,10 @@ RecogExampleReport RecogDatabase::run_examples() const {
         }
         std::string wrong;
         for (const auto& [key, expected] : example.expected) {
-          const auto found = std::find_if(values.begin(), values.end(), [&](const auto& v) { return v.first == key; });
+          // Clang before 16 cannot capture a structured binding: compare through a plain reference.
+          const auto& wanted = key;
+          const auto found =
+              std::find_if(values.begin(), values.end(), [&](const auto& v) { return v.first == wanted; });
           if (found == values.end() || !found->second) {
             wrong = fmt::format("{} yields no {} (expected {})", shown, key, scanner::quote_bytes(expected));
           } else if (*found->second != expected) {
