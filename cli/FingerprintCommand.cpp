@@ -8,12 +8,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
-#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "FingerprintSetup.h"
@@ -44,7 +44,7 @@ struct FingerprintCommandOptions {
 };
 
 // One input, readable twice (the batch's two passes). Standard input is
-// copied to an unlinked temporary file first.
+// copied to a temporary file first, removed when the command ends.
 struct Input {
   std::string name;  // for messages
   std::string path;
@@ -158,7 +158,10 @@ class Output {
     if (!file) return file.error();
     return Output(std::move(*file), path, temporary);
   }
-  Output(Output&&) = default;
+  Output(Output&& other) noexcept
+      : file_(std::move(other.file_)),
+        path_(std::move(other.path_)),
+        temporary_(std::exchange(other.temporary_, std::string())) {}
   ~Output() {
     if (!temporary_.empty()) ::unlink(temporary_.c_str());
   }
