@@ -51,8 +51,11 @@ for line in open(sys.argv[1]):
     d = r["data"]
     what = d.get("title") or d.get("www_authenticate_realm") or d.get("banner") or d.get("server") or r.get("error", "")
     cert = d.get("tls", {}).get("certificate", {}).get("subject", "")
-    names = "; ".join(" ".join(x for x in (f.get("vendor"), f.get("product"), f.get("version")) if x)
-                      for f in r["fingerprints"])
+    def name(f):
+        vendor, product = f.get("vendor", ""), f.get("product", "")
+        words = [product] if product.startswith(vendor) else [vendor, product]
+        return " ".join(w for w in words + [f.get("version", "")] if w)
+    names = "; ".join(name(f) for f in r["fingerprints"])
     labels = ",".join(l["id"] for l in r["labels"])
     print(f'  {r["ip"]:>12}:{r["port"]:<5}/{r["transport"]} {r["protocol"]:<10} {r["status"]:<16} {str(r["ptr"]):<34} '
           f'{what.strip()[:40]!r} {cert[:30]}')

@@ -63,9 +63,11 @@ constexpr std::pair<std::string_view, std::string_view> kDevices[] = {
 };
 
 // Device kinds that make a fingerprint a router's (the home gateway family).
+// Not "Firewall": Recog gives it to enterprise gateways (Cisco ASA,
+// FortiGate), whose VPN is their purpose, not a stepping-stone signal.
 constexpr std::string_view kRouterDevices[] = {
-    "Router",      "Broadband Router",   "WAP",      "Wireless Access Point", "DSL Modem", "ADSL Modem",
-    "Cable Modem", "DOCSIS Cable Modem", "Firewall",
+    "Router",    "Broadband Router", "WAP", "Wireless Access Point", "DSL Modem", "ADSL Modem", "Cable Modem",
+    "DOCSIS Cable Modem",
 };
 
 // Forward-proxy software as Recog names it; reverse proxies and load
