@@ -34,6 +34,10 @@ echo "== build (RelWithDebInfo)"
 # No debug info in the test builds: it is most of the compile time, and only
 # the sanitizer and fuzz stages need stack traces (line tables suffice).
 if tools/build.sh build -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG"; then run_ctest build; else failed=$((failed + 1)); fi
+# ctest keeps passing tests' output only in its log: the rule database's size and
+# the Recog example run's pass count, for the record.
+echo "== fingerprint database and Recog examples"
+grep -hE '^(rules: [0-9]|labels: [0-9]|eol: [0-9]|recog examples: [0-9])' build/Testing/Temporary/LastTest.log | sort -u
 
 echo "== unit tests under ASan+UBSan"
 if FUMIDAI_BUILD_TARGET=fumidai_unit_targets tools/build.sh build-asan -DFUMIDAI_SANITIZE=ON -DFUMIDAI_LAB_TESTS=OFF \
