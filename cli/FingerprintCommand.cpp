@@ -104,6 +104,7 @@ Result<json::object> parse_record(std::string_view line) {
   json::value v = json::parse(line, ec);
   if (ec) return make_input_error(fmt::format("not JSON: {}", ec.message()));
   if (!v.is_object()) return make_input_error("not a service record: not a JSON object");
+  if (!fingerprints::all_numbers_finite(v)) return make_input_error("a number beyond a double's range");
   if (auto head = fingerprints::read_record_head(v.get_object()); !head) return head.error();
   return std::move(v.get_object());
 }

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cmath>
 #include <boost/json/array.hpp>
 #include <string>
 
@@ -249,6 +250,20 @@ FieldSet record_fields(const RecordHead& head, const json::object& data) {
   add_tls_vpn(fields, data);
   if (is_proxy(protocol)) add_proxy(fields, protocol, data);
   return fields;
+}
+
+bool all_numbers_finite(const boost::json::value& value) {
+  // Parsing bounds the nesting depth (Boost.JSON's default, 32), so recursion is bounded too.
+  if (value.is_double()) return std::isfinite(value.get_double());
+  if (value.is_array()) {
+    for (const auto& item : value.get_array())
+      if (!all_numbers_finite(item)) return false;
+  }
+  if (value.is_object()) {
+    for (const auto& member : value.get_object())
+      if (!all_numbers_finite(member.value())) return false;
+  }
+  return true;
 }
 
 }  // namespace fumidai::fingerprints

@@ -33,6 +33,10 @@ struct RecordHead {
 // object) and ptr (string or null, may be absent). The error names the key.
 Result<RecordHead> read_record_head(const boost::json::object& record);
 
+// False when a number anywhere in `value` is beyond a double's range: the
+// parser reads it as infinity, which JSON cannot write back.
+bool all_numbers_finite(const boost::json::value& value);
+
 // Every field of the README's table that `record` has a value for.
 FieldSet record_fields(const boost::json::object& record);
 // The same from the parts, for stage 2, which has them before any JSON record exists.
