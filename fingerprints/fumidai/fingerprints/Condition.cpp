@@ -2,29 +2,16 @@
 
 #include <algorithm>
 
+#include "fumidai/core/AsciiCase.h"
 #include "fumidai/fingerprints/RegexAnchor.h"
 
 namespace fumidai::fingerprints {
 
 namespace {
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = lower(c);
-  return out;
-}
-
-// `a` equals `b`, where `b` is already lower case and case is ignored (ASCII).
-bool equal_nocase(std::string_view a, std::string_view lower_b) {
-  return a.size() == lower_b.size() &&
-         std::equal(a.begin(), a.end(), lower_b.begin(), [](char x, char y) { return lower(x) == y; });
-}
-
 bool contains_nocase(std::string_view text, std::string_view lower_needle) {
   const auto it = std::search(text.begin(), text.end(), lower_needle.begin(), lower_needle.end(),
-                              [](char x, char y) { return lower(x) == y; });
+                              [](char x, char y) { return ascii_lower(x) == y; });
   return it != text.end() || lower_needle.empty();
 }
 
@@ -50,7 +37,7 @@ Condition Condition::test(std::string field, Op op, std::string value, bool noca
   c.field_ = std::move(field);
   c.op_ = op;
   c.nocase_ = nocase;
-  c.value_ = nocase && op != Op::regex ? lower(value) : std::move(value);
+  c.value_ = nocase && op != Op::regex ? ascii_lower(value) : std::move(value);
   c.pattern_ = std::move(pattern);
   return c;
 }
@@ -118,18 +105,18 @@ bool Condition::evaluate_test(Context& context) const {
         if (nocase_ ? contains_nocase(value, value_) : value.find(value_) != std::string::npos) return true;
         break;
       case Op::equals:
-        if (nocase_ ? equal_nocase(value, value_) : value == value_) return true;
+        if (nocase_ ? equals_lower(value, value_) : value == value_) return true;
         break;
       case Op::prefix:
         if (value.size() >= value_.size() &&
-            (nocase_ ? equal_nocase(std::string_view(value).substr(0, value_.size()), value_)
+            (nocase_ ? equals_lower(std::string_view(value).substr(0, value_.size()), value_)
                      : value.starts_with(value_))) {
           return true;
         }
         break;
       case Op::suffix:
         if (value.size() >= value_.size() &&
-            (nocase_ ? equal_nocase(std::string_view(value).substr(value.size() - value_.size()), value_)
+            (nocase_ ? equals_lower(std::string_view(value).substr(value.size() - value_.size()), value_)
                      : value.ends_with(value_))) {
           return true;
         }
@@ -148,7 +135,7 @@ std::vector<Anchor> Condition::anchors() const {
       if (op_ == Op::regex) {
         literal = RegexAnchor::extract(pattern_->source());
       } else if (op_ != Op::exists) {
-        literal = lower(std::string_view(value_).substr(0, Anchor::kMaxBytes));
+        literal = ascii_lower(std::string_view(value_).substr(0, Anchor::kMaxBytes));
       }
       if (literal.empty()) return {};
       return {Anchor{field_, std::move(literal)}};

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "fumidai/core/AsciiCase.h"
 #include "fumidai/fingerprints/YamlReader.h"
 
 namespace fumidai::embedded {
@@ -13,19 +14,6 @@ extern const std::string_view fingerprint_eol_yaml;
 namespace fumidai::fingerprints {
 
 namespace {
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = lower(c);
-  return out;
-}
-
-bool equal_nocase(std::string_view a, std::string_view lower_b) {
-  return a.size() == lower_b.size() &&
-         std::equal(a.begin(), a.end(), lower_b.begin(), [](char x, char y) { return lower(x) == y; });
-}
 
 bool digits(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -59,7 +47,7 @@ Result<EolList::Entry> parse_entry(const YamlReader& reader, const YAML::Node& n
   auto vendor = reader.scalar(node, "vendor", what);
   if (!vendor) return vendor.error();
   if (!*vendor) return reader.error(node, "eol entry: missing 'vendor'");
-  entry.vendor = lower(**vendor);
+  entry.vendor = ascii_lower(**vendor);
   auto product = reader.scalar(node, "product", what);
   if (!product) return product.error();
   auto regex = reader.scalar(node, "product_regex", what);
@@ -67,7 +55,7 @@ Result<EolList::Entry> parse_entry(const YamlReader& reader, const YAML::Node& n
   if (product->has_value() == regex->has_value()) {
     return reader.error(node, "eol entry: give one of 'product' and 'product_regex'");
   }
-  if (*product) entry.product = lower(**product);
+  if (*product) entry.product = ascii_lower(**product);
   if (*regex) {
     auto pattern = Pattern::compile(**regex, PatternOptions{.caseless = true});
     if (!pattern) {
@@ -126,10 +114,10 @@ Result<EolList> EolList::load_embedded() { return load(embedded::fingerprint_eol
 void EolList::annotate(Fingerprint& fingerprint, MatchScratch& scratch) const {
   if (fingerprint.vendor.empty() || fingerprint.product.empty()) return;
   for (const Entry& entry : entries_) {
-    if (!equal_nocase(fingerprint.vendor, entry.vendor)) continue;
+    if (!equals_lower(fingerprint.vendor, entry.vendor)) continue;
     const bool product = entry.product_regex
                              ? entry.product_regex->match(fingerprint.product, scratch) == MatchOutcome::matched
-                             : equal_nocase(fingerprint.product, entry.product);
+                             : equals_lower(fingerprint.product, entry.product);
     if (!product) continue;
     fingerprint.eol_date = entry.date;
     fingerprint.eol_source = entry.source;

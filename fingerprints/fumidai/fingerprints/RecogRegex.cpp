@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "fumidai/scanner/probes/text/SafeText.h"
+
 namespace fumidai::fingerprints {
 
 namespace {
@@ -23,21 +25,7 @@ std::optional<int> hex_value(char c) {
 
 std::string utf8_bytes(std::uint32_t cp) {
   std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  scanner::append_utf8(cp, out);
   return out;
 }
 

@@ -4,6 +4,7 @@
 // nothing is lost and comparisons stay exact; outputs and error messages pass
 // them through one of these first. Pure functions, safe from any thread.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -20,5 +21,8 @@ std::string json_safe_text(std::string_view bytes);
 // printable ASCII as is, '"' and '\' backslash-escaped, anything else as
 // \xNN, and "..." after the quotes when cut.
 std::string quote_bytes(std::string_view bytes, std::size_t max_bytes = 48);
+
+// Appends code point `cp` (at most U+10FFFF, the caller checks) as UTF-8.
+void append_utf8(std::uint32_t cp, std::string& out);
 
 }  // namespace fumidai::scanner
