@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "CanaryCommand.h"
+#include "DbCommand.h"
 #include "FingerprintCommand.h"
 #include "GrabCommand.h"
 #include "LabCommand.h"
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   fumidai::cli::register_grab_command(app, exit_code);
   fumidai::cli::register_fingerprint_command(app, exit_code);
   fumidai::cli::register_canary_command(app, exit_code);
+  fumidai::cli::register_db_command(app, exit_code);
   fumidai::lab::register_lab_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -8,7 +8,9 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev libfmt-dev libcli11-dev
-  libssl-dev libc-ares-dev libpcre2-dev libyaml-cpp-dev
+  libssl-dev libc-ares-dev libpcre2-dev libyaml-cpp-dev libpqxx-dev
+  # the store: Debian's server binaries for the embedded cluster, psql for the benchmarks
+  postgresql-15 postgresql-client-15
   # tests: GoogleTest, clang for libFuzzer and the sanitizers, the lab's plumbing
   libgtest-dev clang libclang-rt-14-dev iproute2 nftables tcpdump util-linux procps
   # the lab's real services (stage 2) and the record schema check; busybox-static, as Debian's plain
