@@ -28,7 +28,8 @@ Result<std::unique_ptr<ScanIngest>> ScanIngest::open(const std::string& conninfo
   if (*existing) metadata.started = (*existing)->started;
   auto attribution = AttributionSnapshot::load(*session, metadata.started);
   if (!attribution) return attribution.error();
-  auto scan = create_scan(*session, metadata, attribution->imports());
+  // An existing scan has its partitions and row already.
+  auto scan = *existing ? Result<StoredScan>(**existing) : create_scan(*session, metadata, attribution->imports());
   if (!scan) return scan.error();
   std::unique_ptr<ScanIngest> ingest(new ScanIngest(conninfo, std::move(metadata), ScanRef{scan->id, scan->started},
                                                     existing->has_value(), std::move(*attribution),
