@@ -85,6 +85,9 @@ class ScanIngest {
   std::set<std::uint16_t> udp_ports_seen_;
   std::optional<UtcMicros> last_seen_;
   bool ended_ = false;
+  const Nanos opened_;
+  double seconds_ = 0;
+  double finalize_seconds_ = 0;
 };
 
 }  // namespace fumidai::db
