@@ -131,6 +131,12 @@ Result<IngestReport> ScanIngest::finish(const ScanMetadata* final_metadata) {
   return report();
 }
 
+Result<> ScanIngest::stop() {
+  if (ended_) return {};
+  ended_ = true;
+  return writer_.finish();
+}
+
 void ScanIngest::abandon() {
   ended_ = true;
   writer_.abandon();
