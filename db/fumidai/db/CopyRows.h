@@ -25,6 +25,9 @@ struct CopyRows {
 
   std::size_t bytes() const { return services.size() + fingerprint_matches.size() + service_labels.size(); }
 
+  // Empty, keeping the buffers' capacity.
+  void clear() { rollback(Mark{}); }
+
   // Where the rows end now, to take back a record that turned out bad.
   struct Mark {
     std::size_t services, fingerprint_matches, service_labels, service_rows, fingerprint_rows, label_rows;

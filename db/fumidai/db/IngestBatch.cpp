@@ -31,6 +31,17 @@ Result<EncodedRecord> IngestBatch::add(Encode&& encode, std::uint64_t line_numbe
   return encoded;
 }
 
+void IngestBatch::clear(std::shared_ptr<const std::string> source) {
+  source_ = std::move(source);
+  rows_.clear();
+  keys_.clear();
+  key_bytes_.clear();
+  service_lines_.clear();
+  fingerprint_owner_.clear();
+  label_owner_.clear();
+  duplicates_ = 0;
+}
+
 Result<EncodedRecord> IngestBatch::add_line(RowEncoder& encoder, std::string_view line, std::uint64_t line_number) {
   return add([&] { return encoder.encode_line(line, rows_); }, line_number);
 }

@@ -67,6 +67,19 @@ Result<> IngestWriter::push(IngestBatch batch) {
   return {};
 }
 
+IngestBatch IngestWriter::spare_batch(std::shared_ptr<const std::string> source) {
+  std::unique_lock lock(mutex_);
+  if (spares_.empty()) {
+    lock.unlock();
+    return IngestBatch(std::move(source));
+  }
+  IngestBatch batch = std::move(spares_.back());
+  spares_.pop_back();
+  lock.unlock();
+  batch.clear(std::move(source));
+  return batch;
+}
+
 Result<> IngestWriter::finish() {
   {
     const std::lock_guard lock(mutex_);
@@ -130,6 +143,8 @@ void IngestWriter::run() {
     } else {
       ++report_.batches;
     }
+    // Enough spares for the producer to fill while the queue is full.
+    if (spares_.size() < 2) spares_.push_back(std::move(batch));
     lock.unlock();
     if (options_.after_batch) options_.after_batch(*outcome);
   }

@@ -30,6 +30,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "fumidai/core/Clock.h"
 #include "fumidai/core/Error.h"
@@ -74,6 +75,9 @@ class IngestWriter {
   // and starts the thread.
   Result<> start();
   Result<> push(IngestBatch batch);
+  // An empty batch for `source`: one the writer is done with (its buffers
+  // kept), else a new one.
+  IngestBatch spare_batch(std::shared_ptr<const std::string> source);
   Result<> finish();
   void abandon();
   IngestReport report() const;
@@ -100,6 +104,7 @@ class IngestWriter {
   std::condition_variable not_empty_;
   std::condition_variable not_full_;
   std::deque<IngestBatch> queue_;
+  std::vector<IngestBatch> spares_;  // written batches, for spare_batch()
   bool closing_ = false;
   bool abandoned_ = false;
   std::optional<Error> error_;

@@ -58,7 +58,7 @@ ScanIngest::~ScanIngest() { abandon(); }
 Result<> ScanIngest::begin_source(std::string name) {
   if (auto flushed = flush(); !flushed) return flushed;
   source_ = std::make_shared<const std::string>(std::move(name));
-  batch_ = IngestBatch(source_);
+  batch_.clear(source_);
   return {};
 }
 
@@ -87,7 +87,7 @@ Result<> ScanIngest::added(const Result<EncodedRecord>& encoded) {
 
 Result<> ScanIngest::flush() {
   if (batch_.empty()) return {};
-  IngestBatch full = std::exchange(batch_, IngestBatch(source_));
+  IngestBatch full = std::exchange(batch_, writer_.spare_batch(source_));
   return writer_.push(std::move(full));
 }
 
