@@ -64,7 +64,8 @@ B=${URL/dbname=fumidai/dbname=bench_copy}
 psql -qX "$ADMIN" -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
 
 fresh() {  # fresh URL NAME: the database dropped, created and migrated
-  psql -qX "$ADMIN" -c "DROP DATABASE IF EXISTS $2" -c "CREATE DATABASE $2" >/dev/null
+  PGOPTIONS='-c client_min_messages=warning' psql -qX "$ADMIN" -c "DROP DATABASE IF EXISTS $2" -c "CREATE DATABASE $2" \
+    >/dev/null
   "$FUMIDAI" db migrate --db "$1" >/dev/null
 }
 run_copy() {
@@ -106,8 +107,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
     run_ingest
     run_copy
   fi
-  echo "== round $round: (b) psql \\copy$(awk '{print $NF}' <<<"$copy_times") s;" \
-    "(a) fumidai ingest$(awk '{print $NF}' <<<"$total_times") s, ingest path$(awk '{print $NF}' <<<"$ingest_times") s"
+  echo "== round $round: (b) psql \\copy $(awk '{print $NF}' <<<"$copy_times") s;" \
+    "(a) fumidai ingest $(awk '{print $NF}' <<<"$total_times") s, ingest path $(awk '{print $NF}' <<<"$ingest_times") s"
 done
 sed 's/^/  last: /' "$WORK/ingest.err"
 

@@ -66,10 +66,10 @@ Result<> feed_file(db::ScanIngest& ingest, const std::string& path, bool skip_ba
   if (!reader) return reader.error();
   std::string_view line;
   while (reader->next(line)) {
-    Result<> added = reader->too_long() ? Result<>(make_input_error(fmt::format(
-                                              "{}:{}: longer than {} bytes", path, reader->line_number(),
-                                              db::RowEncoder::kMaxLineBytes)))
-                                        : ingest.add_line(line, reader->line_number());
+    Result<> added = reader->too_long()
+                         ? Result<>(make_input_error(fmt::format("{}:{}: longer than {} bytes", path,
+                                                                 reader->line_number(), db::RowEncoder::kMaxLineBytes)))
+                         : ingest.add_line(line, reader->line_number());
     if (added) continue;
     if (!skip_bad || added.error().kind != Error::Kind::invalid_input) return added;
     ingest.count_bad_line();
@@ -81,8 +81,8 @@ Result<> feed_file(db::ScanIngest& ingest, const std::string& path, bool skip_ba
 
 int run(const IngestCommandOptions& o) {
   if (o.batch_rows == 0 || o.batch_rows > kMaxBatchRows) {
-    return report_error("ingest", make_input_error(fmt::format("invalid --batch-rows {} (1-{})", o.batch_rows,
-                                                               kMaxBatchRows)));
+    return report_error("ingest",
+                        make_input_error(fmt::format("invalid --batch-rows {} (1-{})", o.batch_rows, kMaxBatchRows)));
   }
   auto location = db::locate_database(o.db);
   if (!location) return report_error("ingest", location.error());
@@ -92,8 +92,8 @@ int run(const IngestCommandOptions& o) {
     if (!read) return report_error("ingest", read.error());
     db::ScanMetadata check;
     if (auto applied = db::apply_scan_summary(*read, check); !applied) {
-      return report_error("ingest", make_input_error(fmt::format("--metadata {}: {}", o.metadata_file,
-                                                                 applied.error().message)));
+      return report_error("ingest",
+                          make_input_error(fmt::format("--metadata {}: {}", o.metadata_file, applied.error().message)));
     }
     summary = std::move(*read);
   }
@@ -105,8 +105,8 @@ int run(const IngestCommandOptions& o) {
     auto survey = db::RecordFileSurvey::of(file, db::RowEncoder::kMaxLineBytes);
     if (!survey) return report_error("ingest", survey.error());
     if (survey->first_bad_line != 0 && !o.skip_bad) {
-      return report_error("ingest", make_input_error(fmt::format("{}:{}: {}", file, survey->first_bad_line,
-                                                                 survey->first_bad_reason)));
+      return report_error(
+          "ingest", make_input_error(fmt::format("{}:{}: {}", file, survey->first_bad_line, survey->first_bad_reason)));
     }
     surveys.push_back(std::move(*survey));
   }
@@ -125,7 +125,7 @@ int run(const IngestCommandOptions& o) {
     const std::string& first = o.files[group.files.front()];
     db::ScanMetadata m;
     m.uid = o.scan_id.empty() ? surveys[group.files.front()].sha256 : o.scan_id;
-    m.name = !o.scan_name.empty() ? o.scan_name
+    m.name = !o.scan_name.empty()      ? o.scan_name
              : group.files.size() == 1 ? std::filesystem::path(first).filename().string()
                                        : m.uid;
     m.tool_version = fmt::format("fumidai {}", FUMIDAI_VERSION);

@@ -2,6 +2,7 @@
 // ScanIngest, re-runs and replayed or overlapping batches that must never
 // duplicate, SQL-looking strings stored as data, a server restart mid-ingest
 // (on a private cluster), and the errors a user can cause.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -9,7 +10,6 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <pqxx/pqxx>
 #include <thread>
@@ -95,7 +95,8 @@ TEST(Ingest, FixtureRecordsLandInEveryTable) {
 
   EXPECT_EQ(scalar(database, "SELECT count(*) FROM services"), static_cast<long long>(scan.size() + grab.size()));
   // The summary's month has its partition; nothing fell into the default one.
-  EXPECT_EQ(scalar(database, "SELECT count(*) FROM services_p202611"), static_cast<long long>(scan.size() + grab.size()));
+  EXPECT_EQ(scalar(database, "SELECT count(*) FROM services_p202611"),
+            static_cast<long long>(scan.size() + grab.size()));
   EXPECT_EQ(scalar(database, "SELECT count(*) FROM services_default"), 0);
   // Fingerprints: one per category per record; labels: one per label.
   long long categories = 0, labels = 0;
@@ -207,8 +208,9 @@ TEST(IngestWriter, AReplayedBatchIsSkippedAndAnOverlappingOneAddsOnlyItsNewRows)
   EXPECT_EQ(scalar(database, "SELECT count(*) FROM (SELECT DISTINCT ip, port, transport FROM services) k"),
             static_cast<long long>(grab.size()));
   // Every fingerprint and label row belongs to a service row, once.
-  EXPECT_EQ(scalar(database, "SELECT count(*) FROM fingerprint_matches f WHERE NOT EXISTS (SELECT 1 FROM services s"
-                             " WHERE (s.ip, s.port, s.transport) = (f.ip, f.port, f.transport))"),
+  EXPECT_EQ(scalar(database,
+                   "SELECT count(*) FROM fingerprint_matches f WHERE NOT EXISTS (SELECT 1 FROM services s"
+                   " WHERE (s.ip, s.port, s.transport) = (f.ip, f.port, f.transport))"),
             0);
   EXPECT_EQ(scalar(database, "SELECT count(*) FROM fingerprint_matches"),
             scalar(database, "SELECT sum(cardinality(categories)) FROM services"));
@@ -237,23 +239,28 @@ TEST(IngestWriter, ARowTheServerRefusesNamesItsLine) {
 
 TEST(Ingest, SqlLookingStringsAreStoredAsData) {
   TestDatabase database;
-  const std::vector<std::string> attacks{
-      "'); DROP TABLE services; --", "\\'; DELETE FROM scans; --", "$$; TRUNCATE hosts; $$", "\\.\n\\copy x",
-      "a\tb\\N\\\\", "{\"a\",\"b\"}", "' OR '1'='1"};
+  const std::vector<std::string> attacks{"'); DROP TABLE services; --",
+                                         "\\'; DELETE FROM scans; --",
+                                         "$$; TRUNCATE hosts; $$",
+                                         "\\.\n\\copy x",
+                                         "a\tb\\N\\\\",
+                                         "{\"a\",\"b\"}",
+                                         "' OR '1'='1"};
   std::vector<std::string> lines;
   for (std::size_t i = 0; i < attacks.size(); ++i) {
     const std::string& s = attacks[i];
-    json::object r{{"ip", fmt::format("192.0.2.{}", i + 1)},
-                   {"port", 80},
-                   {"transport", "tcp"},
-                   {"protocol", s},
-                   {"status", s},
-                   {"error", s},
-                   {"ptr", s},
-                   {"data", json::object{{s, s}}},
-                   {"fingerprints", json::array{json::object{{"id", s}, {"source", s}, {"category", s}, {"vendor", s}}}},
-                   {"labels", json::array{json::object{{"id", s}, {"severity", "info"}}}},
-                   {"ts", "2026-11-27T11:50:50.000Z"}};
+    json::object r{
+        {"ip", fmt::format("192.0.2.{}", i + 1)},
+        {"port", 80},
+        {"transport", "tcp"},
+        {"protocol", s},
+        {"status", s},
+        {"error", s},
+        {"ptr", s},
+        {"data", json::object{{s, s}}},
+        {"fingerprints", json::array{json::object{{"id", s}, {"source", s}, {"category", s}, {"vendor", s}}}},
+        {"labels", json::array{json::object{{"id", s}, {"severity", "info"}}}},
+        {"ts", "2026-11-27T11:50:50.000Z"}};
     lines.push_back(json::serialize(r));
   }
   auto report = ingest(database.conninfo(), metadata("sql"), lines);

@@ -1,8 +1,6 @@
 // Ingest's row encoding (db/RowEncoder, CopyText, IngestBatch, UtcTime): a
 // record line in, the COPY text of services, fingerprint_matches and
 // service_labels out, read back with the strict reader in support/.
-#include "fumidai/db/RowEncoder.h"
-
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -12,6 +10,7 @@
 
 #include "fumidai/db/CopyText.h"
 #include "fumidai/db/IngestBatch.h"
+#include "fumidai/db/RowEncoder.h"
 #include "fumidai/db/UtcTime.h"
 #include "support/CopyTextReader.h"
 
@@ -29,8 +28,26 @@ constexpr std::size_t kLabelFields = 7;
 
 // Column positions in kServicesColumns.
 enum ServiceColumn {
-  kScanId, kScanStarted, kIp, kPort, kTransport, kProtocol, kStatus, kSeenAt, kTtl, kData, kError, kPtr,
-  kFingerprints, kCategories, kLabels, kSeverity, kAsn, kOrgId, kOrgName, kCountry
+  kScanId,
+  kScanStarted,
+  kIp,
+  kPort,
+  kTransport,
+  kProtocol,
+  kStatus,
+  kSeenAt,
+  kTtl,
+  kData,
+  kError,
+  kPtr,
+  kFingerprints,
+  kCategories,
+  kLabels,
+  kSeverity,
+  kAsn,
+  kOrgId,
+  kOrgName,
+  kCountry
 };
 
 std::vector<std::string> lines(const std::string& name) {
@@ -181,12 +198,11 @@ TEST(RowEncoder, FirstFingerprintOfACategoryWinsAndTheHighestSeverityIsKept) {
   EXPECT_EQ(read_text_array(*e.services[0][kLabels]), (std::vector<std::string>{"low-one", "crit", "info-one"}));
   EXPECT_EQ(e.services[0][kSeverity], "critical");
   ASSERT_EQ(e.fingerprints.size(), 2u);
-  EXPECT_EQ(e.fingerprints[0],
-            (CopyRow{"42", "2026-11-27T11:50:42.271000Z", "192.0.2.1", "80", "tcp", "router", "a", "fumidai", "V", "P",
-                     "1", "router", "cpe:2.3:h:v:p:1:*:*:*:*:*:*:*", "90"}));
-  EXPECT_EQ(e.fingerprints[1], (CopyRow{"42", "2026-11-27T11:50:42.271000Z", "192.0.2.1", "80", "tcp", "admin-panel",
-                                        "c", "recog:x.xml", std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-                                        std::nullopt, std::nullopt}));
+  EXPECT_EQ(e.fingerprints[0], (CopyRow{"42", "2026-11-27T11:50:42.271000Z", "192.0.2.1", "80", "tcp", "router", "a",
+                                        "fumidai", "V", "P", "1", "router", "cpe:2.3:h:v:p:1:*:*:*:*:*:*:*", "90"}));
+  EXPECT_EQ(e.fingerprints[1],
+            (CopyRow{"42", "2026-11-27T11:50:42.271000Z", "192.0.2.1", "80", "tcp", "admin-panel", "c", "recog:x.xml",
+                     std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt}));
   ASSERT_EQ(e.labels.size(), 3u);
   EXPECT_EQ(e.labels[1][5], "crit");
   EXPECT_EQ(e.labels[1][6], "critical");
@@ -196,18 +212,20 @@ TEST(RowEncoder, EscapesWhatWouldEndAFieldAndKeepsSqlAsData) {
   // Tab, newline, carriage return, backslash, quotes, braces and SQL in every
   // kind of column: each comes back byte for byte.
   const std::string nasty = "a\tb\nc\rd\\e\"f'g{h},i'); DROP TABLE services; --";
-  json::object record{{"ip", "2001:db8::7"},
-                      {"port", 8443},
-                      {"transport", "tcp"},
-                      {"protocol", nasty},
-                      {"status", nasty},
-                      {"error", nasty},
-                      {"ptr", nasty},
-                      {"data", json::object{{nasty, nasty}, {"n", 1.5}}},
-                      {"fingerprints", json::array{json::object{{"id", nasty}, {"source", nasty}, {"category", nasty},
-                                                                {"vendor", nasty}, {"tags", json::array{nasty}}}}},
-                      {"labels", json::array{json::object{{"id", nasty}, {"severity", "medium"}}}},
-                      {"ts", "2026-11-27T11:50:42Z"}};
+  json::object record{
+      {"ip", "2001:db8::7"},
+      {"port", 8443},
+      {"transport", "tcp"},
+      {"protocol", nasty},
+      {"status", nasty},
+      {"error", nasty},
+      {"ptr", nasty},
+      {"data", json::object{{nasty, nasty}, {"n", 1.5}}},
+      {"fingerprints",
+       json::array{json::object{
+           {"id", nasty}, {"source", nasty}, {"category", nasty}, {"vendor", nasty}, {"tags", json::array{nasty}}}}},
+      {"labels", json::array{json::object{{"id", nasty}, {"severity", "medium"}}}},
+      {"ts", "2026-11-27T11:50:42Z"}};
   const Encoded e = encode_all({json::serialize(record)});
   ASSERT_EQ(e.services.size(), 1u);
   const CopyRow& row = e.services[0];
@@ -256,8 +274,8 @@ TEST(RowEncoder, BadRecordsAreInputErrorsNamingTheField) {
   for (const char* ts : {"2026-11-27 11:50:42Z", "2026-11-27T11:50:42", "2026-02-30T11:50:42Z", "1969-12-31T23:59:59Z",
                          "2026-11-27T24:00:00Z", "2026-11-27T11:50:42.Z", "2026-11-27T11:50:42.1234567890Z",
                          "2026-11-27T11:50:42+09:00", "now"}) {
-    const std::string line = std::string(R"({"ip":"198.18.1.3","port":80,"transport":"tcp","status":"open","ts":")") +
-                             ts + "\"}";
+    const std::string line =
+        std::string(R"({"ip":"198.18.1.3","port":80,"transport":"tcp","status":"open","ts":")") + ts + "\"}";
     EXPECT_NE(error_of(line).find("\"ts\""), std::string::npos) << ts;
   }
   const std::string head = R"({"ip":"198.18.1.3","port":80,"transport":"tcp","ts":"2026-11-27T11:50:42Z",)";
@@ -273,9 +291,10 @@ TEST(RowEncoder, BadRecordsAreInputErrorsNamingTheField) {
   EXPECT_NE(error_of(head + R"("status":"open","fingerprints":[{"id":"a","source":"s"}]})")
                 .find("\"fingerprints[0].category\""),
             std::string::npos);
-  EXPECT_NE(error_of(head + R"("status":"open","fingerprints":[{"id":"a","source":"s","category":"c","confidence":101}]})")
-                .find("confidence"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of(head + R"("status":"open","fingerprints":[{"id":"a","source":"s","category":"c","confidence":101}]})")
+          .find("confidence"),
+      std::string::npos);
   EXPECT_NE(error_of(head + R"("status":"open","labels":[{"id":"x","severity":"severe"}]})").find("severity"),
             std::string::npos);
   EXPECT_NE(error_of(head + R"("status":"open","labels":[{"severity":"low"}]})").find("\"labels[0].id\""),

@@ -1,8 +1,7 @@
 #include "fumidai/db/IngestBatch.h"
 
-#include <openssl/evp.h>
-
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 namespace fumidai::db {
 

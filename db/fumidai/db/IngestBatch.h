@@ -38,8 +38,7 @@ class IngestBatch {
   // Encodes one record into the batch, unless its key is already here (then
   // it only counts as a duplicate). A bad record is the encoder's input error.
   Result<EncodedRecord> add_line(RowEncoder& encoder, std::string_view line, std::uint64_t line_number);
-  Result<EncodedRecord> add_record(RowEncoder& encoder, const boost::json::object& record,
-                                   std::uint64_t line_number);
+  Result<EncodedRecord> add_record(RowEncoder& encoder, const boost::json::object& record, std::uint64_t line_number);
 
   // Empties it for reuse under a new source, keeping its buffers: a batch's
   // tens of megabytes are then allocated (and their pages faulted in) once

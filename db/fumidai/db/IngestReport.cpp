@@ -12,10 +12,14 @@ std::string IngestReport::line() const {
 }
 
 boost::json::object IngestReport::to_json() const {
-  return {{"records", records},       {"rows", rows},
-          {"batches", batches},       {"batches_skipped", batches_skipped},
-          {"duplicates", duplicates}, {"reconnects", reconnects},
-          {"bad_lines", bad_lines},   {"seconds", seconds},
+  return {{"records", records},
+          {"rows", rows},
+          {"batches", batches},
+          {"batches_skipped", batches_skipped},
+          {"duplicates", duplicates},
+          {"reconnects", reconnects},
+          {"bad_lines", bad_lines},
+          {"seconds", seconds},
           {"finalize_seconds", finalize_seconds}};
 }
 

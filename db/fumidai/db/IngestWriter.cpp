@@ -229,8 +229,7 @@ PgResult<BatchOutcome> IngestWriter::attempt(const IngestBatch& batch, bool stag
     for (const char* create : kCreateStaging) {
       if (auto made = c.query(create); !made) return fail(made.error());
     }
-    auto copied = copy_batch(batch, "ingest_stage_services", "ingest_stage_fingerprints",
-                             "ingest_stage_labels");
+    auto copied = copy_batch(batch, "ingest_stage_services", "ingest_stage_fingerprints", "ingest_stage_labels");
     if (!copied) return fail(copied.error());
     auto merged = c.query(merge_staged());
     if (!merged) return fail(merged.error());

@@ -87,8 +87,7 @@ class IngestWriter {
   Result<BatchOutcome> write(const IngestBatch& batch);
   PgResult<BatchOutcome> attempt(const IngestBatch& batch, bool staged, bool& commit_sent);
   PgResult<std::optional<std::size_t>> ledger_rows(const IngestBatch& batch);
-  PgResult<> copy_batch(const IngestBatch& batch, const char* services, const char* fingerprints,
-                        const char* labels);
+  PgResult<> copy_batch(const IngestBatch& batch, const char* services, const char* fingerprints, const char* labels);
   Result<> reconnect();
   Error refused(const IngestBatch& batch, const PgFailure& failure) const;
   bool stopping() const;

@@ -1,12 +1,12 @@
 #include "fumidai/db/LineReader.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fmt/format.h>
 
 namespace fumidai::db {
 namespace {

@@ -1,10 +1,10 @@
 #include "fumidai/db/PgConnection.h"
 
+#include <fmt/format.h>
 #include <libpq-fe.h>
 
 #include <algorithm>
 #include <charconv>
-#include <fmt/format.h>
 
 #include "fumidai/db/Session.h"
 
@@ -110,8 +110,8 @@ PgResult<std::vector<PgRow>> PgConnection::query(const std::string& sql,
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  ResultGuard r{PQexecParams(connection_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                             nullptr, nullptr, 0)};
+  ResultGuard r{PQexecParams(connection_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                             nullptr, 0)};
   const ExecStatusType status = r.result != nullptr ? PQresultStatus(r.result) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return failure(r.result);
   std::vector<PgRow> rows;

@@ -49,7 +49,8 @@ class PgConnection {
   PgConnection& operator=(PgConnection&& other) noexcept;
 
   // One statement; its rows as text (null as nullopt).
-  PgResult<std::vector<PgRow>> query(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
+  PgResult<std::vector<PgRow>> query(const std::string& sql,
+                                     const std::vector<std::optional<std::string>>& params = {});
   // `copy_statement` is "COPY table (columns) FROM STDIN"; `data` COPY text.
   PgResult<> copy_in(const std::string& copy_statement, std::string_view data);
 

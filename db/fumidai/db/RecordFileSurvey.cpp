@@ -1,11 +1,11 @@
 #include "fumidai/db/RecordFileSurvey.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <openssl/evp.h>
 #include <unistd.h>
 
 #include <boost/json/basic_parser_impl.hpp>
-#include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
 #include <memory>

@@ -17,7 +17,7 @@
 namespace fumidai::db {
 
 struct RecordFileSurvey {
-  std::string sha256;                // hex
+  std::string sha256;                 // hex
   std::optional<UtcMicros> earliest;  // of the top-level "ts" values that parse
   std::uint64_t lines = 0;
   std::uint64_t first_bad_line = 0;  // 0: every non-blank line is JSON

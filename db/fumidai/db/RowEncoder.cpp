@@ -63,12 +63,14 @@ Result<std::optional<std::int64_t>> optional_integer(const json::object& o, std:
   if (v == nullptr || v->is_null()) return std::optional<std::int64_t>();
   const std::string name = where.empty() ? std::string(key) : fmt::format("{}.{}", where, key);
   const std::string expected = fmt::format("must be an integer {}-{}", min, max);
-  if (v->is_int64()) {
-    const std::int64_t n = v->get_int64();
+  // A parsed record holds int64; one built in memory (scan --db's stage 1)
+  // may hold uint64 for an unsigned field.
+  if (v->is_int64() || (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(max))) {
+    const std::int64_t n = v->is_int64() ? v->get_int64() : static_cast<std::int64_t>(v->get_uint64());
     if (n < min || n > max) return bad(name, expected);
     return std::optional<std::int64_t>(n);
   }
-  return bad(name, expected);  // uint64 beyond int64, doubles, strings: none is a valid value here
+  return bad(name, expected);  // doubles, strings, numbers out of range: none is a valid value here
 }
 
 // Every number finite: the parser reads 1e400 as infinity, which jsonb would
@@ -184,8 +186,11 @@ Result<EncodedRecord> RowEncoder::encode(const json::object& r, CopyRows& out) {
         if (!s) return s.error();
         *target = *s;
       }
-      for (auto [key, target] : {std::pair{"vendor", &row.vendor}, {"product", &row.product},
-                                 {"version", &row.version}, {"device", &row.device}, {"cpe", &row.cpe}}) {
+      for (auto [key, target] : {std::pair{"vendor", &row.vendor},
+                                 {"product", &row.product},
+                                 {"version", &row.version},
+                                 {"device", &row.device},
+                                 {"cpe", &row.cpe}}) {
         auto s = optional_string(o, key, where);
         if (!s) return s.error();
         *target = *s;

@@ -20,9 +20,9 @@
 #include <boost/json/object.hpp>
 #include <boost/json/parser.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <optional>
 #include <vector>
 
 #include "fumidai/core/Error.h"

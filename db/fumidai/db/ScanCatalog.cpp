@@ -1,8 +1,9 @@
 #include "fumidai/db/ScanCatalog.h"
 
-#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
 namespace fumidai::db {
@@ -52,8 +53,8 @@ Result<StoredScan> create_scan(Session& session, const ScanMetadata& m, const bo
         " $9::integer, $10::cidr[], $11, $12, $13::jsonb, $14::jsonb)"
         " ON CONFLICT (uid) DO NOTHING",
         m.uid, m.name, started, array_literal(m.ports), array_literal(m.udp_ports), text_or_null(m.rate),
-        text_or_null(m.seed), text_or_null(m.shard), text_or_null(m.shards), array_literal(m.targets),
-        m.target_summary, m.tool_version, boost::json::serialize(m.summary), boost::json::serialize(attribution));
+        text_or_null(m.seed), text_or_null(m.shard), text_or_null(m.shards), array_literal(m.targets), m.target_summary,
+        m.tool_version, boost::json::serialize(m.summary), boost::json::serialize(attribution));
     const StoredScan scan = stored(tx.exec_params1(kSelectScan, m.uid));
     tx.commit();
     return scan;

@@ -27,8 +27,7 @@ Result<std::optional<StoredScan>> find_scan(Session& session, const std::string&
 // ensure_scan_partitions(started), then the row unless its uid exists (a
 // re-run, or a concurrent ingest of the same file); the row either way.
 // `attribution` is the AttributionSnapshot's imports().
-Result<StoredScan> create_scan(Session& session, const ScanMetadata& metadata,
-                               const boost::json::object& attribution);
+Result<StoredScan> create_scan(Session& session, const ScanMetadata& metadata, const boost::json::object& attribution);
 
 // Sets finished, summary, the metadata columns, rows_ingested (the ledger's
 // sum), then SELECT finalize_scan(id). Ports and targets are merged with the

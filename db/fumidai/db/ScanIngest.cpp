@@ -32,8 +32,8 @@ Result<std::unique_ptr<ScanIngest>> ScanIngest::open(const std::string& conninfo
   auto scan = *existing ? Result<StoredScan>(**existing) : create_scan(*session, metadata, attribution->imports());
   if (!scan) return scan.error();
   std::unique_ptr<ScanIngest> ingest(new ScanIngest(conninfo, std::move(metadata), ScanRef{scan->id, scan->started},
-                                                    existing->has_value(), std::move(*attribution),
-                                                    std::move(options), clock));
+                                                    existing->has_value(), std::move(*attribution), std::move(options),
+                                                    clock));
   if (auto started = ingest->writer_.start(); !started) return started.error();
   return ingest;
 }

@@ -68,8 +68,8 @@ class ScanIngest {
   bool existed() const { return existed_; }  // the uid named a scan already in the database
 
  private:
-  ScanIngest(std::string conninfo, ScanMetadata metadata, ScanRef scan, bool existed,
-             AttributionSnapshot attribution, IngestOptions options, Clock& clock);
+  ScanIngest(std::string conninfo, ScanMetadata metadata, ScanRef scan, bool existed, AttributionSnapshot attribution,
+             IngestOptions options, Clock& clock);
   Result<> added(const Result<EncodedRecord>& encoded);
   Result<> flush();
 

@@ -1,8 +1,7 @@
 #include "fumidai/db/ScanMetadata.h"
 
-#include <openssl/rand.h>
-
 #include <fmt/format.h>
+#include <openssl/rand.h>
 
 namespace fumidai::db {
 namespace {
@@ -28,8 +27,11 @@ Result<std::optional<std::vector<std::uint16_t>>> port_list(const json::object& 
   if (!v->is_array()) return bad(key, "must be an array of ports");
   std::vector<std::uint16_t> ports;
   for (const json::value& p : v->get_array()) {
-    if (!p.is_int64() || p.get_int64() < 0 || p.get_int64() > 65535) return bad(key, "must be an array of ports");
-    ports.push_back(static_cast<std::uint16_t>(p.get_int64()));
+    const bool in_range =
+        (p.is_int64() && p.get_int64() >= 0 && p.get_int64() <= 65535) || (p.is_uint64() && p.get_uint64() <= 65535);
+    if (!in_range) return bad(key, "must be an array of ports");
+    ports.push_back(
+        static_cast<std::uint16_t>(p.is_int64() ? p.get_int64() : static_cast<std::int64_t>(p.get_uint64())));
   }
   return std::optional<std::vector<std::uint16_t>>(std::move(ports));
 }

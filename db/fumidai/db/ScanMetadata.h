@@ -14,11 +14,11 @@
 namespace fumidai::db {
 
 struct ScanMetadata {
-  std::string uid;   // the natural key: a re-run with the same uid continues the same scan
+  std::string uid;  // the natural key: a re-run with the same uid continues the same scan
   std::string name;
   UtcMicros started{};
   std::optional<UtcMicros> finished;  // set when the ingest ends; else the latest record's time
-  std::vector<std::uint16_t> ports;      // TCP
+  std::vector<std::uint16_t> ports;   // TCP
   std::vector<std::uint16_t> udp_ports;
   // No summary named the ports: they are the ones the records show, merged
   // with what the scan row already lists.
