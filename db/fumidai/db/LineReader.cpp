@@ -58,6 +58,13 @@ Result<bool> LineReader::fill() {
                                         code == Z_ERRNO ? std::strerror(errno) : message));
   }
   if (got == 0) {
+    // zlib reports a gzip stream cut short only through gzerror (Z_BUF_ERROR),
+    // so a truncated download would otherwise read as a shorter file.
+    int code = Z_OK;
+    const char* message = gzerror(file_->handle, &code);
+    if (code != Z_OK) {
+      return make_input_error(fmt::format("{}: unreadable after line {}: {}", path_, line_number_, message));
+    }
     at_end_ = true;
     return false;
   }
