@@ -258,6 +258,10 @@ TEST(AttributionImport, EmptyOrAllBadFilesAreRefused) {
   std::filesystem::remove(path);
   ASSERT_FALSE(all_bad);
   EXPECT_NE(all_bad.error().message.find("every line was bad"), std::string::npos) << all_bad.error().message;
+  const std::string lab_file = lab + "routeviews-rv2-20250101-1200.pfx2as";
+  auto twice = run(database, AttributionKind::pfx2as, {lab_file, lab_file}, ymd(2025, 1, 1));
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message.find("named twice"), std::string::npos) << twice.error().message;
   auto missing = run(database, AttributionKind::pfx2as, {"/nonexistent/fumidai.pfx2as"}, ymd(2025, 1, 1));
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().kind, Error::Kind::invalid_input);

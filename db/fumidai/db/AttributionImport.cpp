@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <filesystem>
 #include <fmt/format.h>
@@ -206,6 +207,9 @@ std::string joined_sources(const std::vector<std::string>& files) {
 
 Result<AttributionImportReport> import_attribution(Session& session, const AttributionImportRequest& request) {
   if (request.files.empty()) return make_input_error("no files to import");
+  for (auto it = request.files.begin(); it != request.files.end(); ++it) {
+    if (std::find(request.files.begin(), it, *it) != it) return make_input_error(fmt::format("{}: named twice", *it));
+  }
   auto sha256 = files_sha256(request.files);
   if (!sha256) return sha256.error();
   const std::string kind(kind_name(request.kind));
