@@ -1,0 +1,19 @@
+#include "fumidai/db/IngestReport.h"
+
+#include <fmt/format.h>
+
+namespace fumidai::db {
+
+std::string IngestReport::line() const {
+  return fmt::format("ingest: {} rows in {} batches ({} already in), {} duplicates, {} reconnects, {} bad lines", rows,
+                     batches, batches_skipped, duplicates, reconnects, bad_lines);
+}
+
+boost::json::object IngestReport::to_json() const {
+  return {{"records", records},       {"rows", rows},
+          {"batches", batches},       {"batches_skipped", batches_skipped},
+          {"duplicates", duplicates}, {"reconnects", reconnects},
+          {"bad_lines", bad_lines}};
+}
+
+}  // namespace fumidai::db
