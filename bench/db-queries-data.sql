@@ -25,7 +25,7 @@ SELECT n, 64511 + n AS asn, isp, slot, '16.0.0.0'::inet + (n - 1) * 262144 AS ba
 CREATE UNLOGGED TABLE bench_hosts AS
 WITH raw AS (
   SELECT h, abs(hashint8(h)) AS r1, abs(hashint8(h + 1000000007)) AS r2, abs(hashint8(h + 2000000011)) AS r3
-    FROM generate_series(1, :hosts) h),
+    FROM generate_series(1::bigint, :hosts) h),
 placed AS (
   SELECT r.*, 1 + floor(power((r1 % 1000003) / 1000003.0, 1.6) * 100)::int AS isp FROM raw r)
 SELECT p.h, p.isp, a.asn, i.org_id, i.org_name, i.country,

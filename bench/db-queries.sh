@@ -72,10 +72,10 @@ trap 'rm -f "$OUT"; cleanup' EXIT
 "$BUILD/bench/db_query_bench" --db "$URL" --rounds "$ROUNDS" >"$OUT"
 while read -r name p50 p95 max rounds rows; do
   case $name in
-    routers_pages) echo "  (router pages: $p50 taken; the deepest was page $max of its ISP)"; continue ;;
     counts_isp_category) what="exposure counts, ISP x category, latest scan" ;;
     counts_asn_label) what="exposure counts, ASN x label, latest scan" ;;
-    routers_page) what="one ISP's exposed routers, a page of 100" ;;
+    routers_page) what="one ISP's exposed routers, 100 after a cursor" ;;
+    routers_first_page) what="one ISP's exposed routers, the first 100" ;;
     host_history) what="a host's services, history and changes" ;;
     *) what=$name ;;
   esac
@@ -88,7 +88,8 @@ echo "== plans"
 LATEST=$(sql -At -c "SELECT latest_scan_id()")
 ORG=$(sql -At -c "SELECT org_id FROM hosts GROUP BY org_id ORDER BY count(*) DESC LIMIT 1")
 CURSOR=$(sql -At -c "SELECT host(ip) FROM hosts WHERE org_id = '$ORG' AND router_vendor IS NOT NULL AND services > 0
-                       ORDER BY ip OFFSET (SELECT count(*) / 2 FROM hosts WHERE org_id = '$ORG') LIMIT 1")
+                       ORDER BY ip OFFSET (SELECT count(*) / 2 FROM hosts WHERE org_id = '$ORG'
+                                           AND router_vendor IS NOT NULL AND services > 0) LIMIT 1")
 HOST=$(sql -At -c "SELECT host(ip) FROM hosts WHERE router_vendor IS NOT NULL ORDER BY ip LIMIT 1 OFFSET 1000")
 explain() {
   echo "-- $1"

@@ -3,9 +3,9 @@
 //
 //   counts     exposure counts by ISP x category for the latest scan (and, as
 //              a second variant, by ASN x label)
-//   routers    one ISP's exposed routers, 100 a page, following the cursor:
-//              each round takes the next page of the next ISP, so first and
-//              deep pages of small and large ISPs all count
+//   routers    one ISP's exposed routers, 100 a page: the page after a
+//              router drawn from all ISPs' (any depth of any ISP's list), and
+//              each ISP's first page in turn
 //   host       one host's current services, history and changes, for
 //              addresses drawn from the hosts table (fixed by --seed)
 //
@@ -20,7 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
-#include <map>
+#include <utility>
 #include <pqxx/pqxx>
 #include <random>
 #include <string>
@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
   // The workload's parameters: every ISP, and a sample of hosts.
   std::vector<std::string> orgs;
   std::vector<std::string> hosts;
+  std::vector<std::pair<std::string, std::string>> routers;  // (ISP, one of its exposed routers)
   {
     pqxx::connection connection(options.db);
     pqxx::nontransaction tx(connection);
@@ -119,8 +120,14 @@ int main(int argc, char** argv) {
                                           options.rounds + options.warmup)) {
       hosts.push_back(row[0].as<std::string>());
     }
+    for (const auto& row : tx.exec_params("SELECT org_id, host(ip) FROM hosts TABLESAMPLE BERNOULLI (2) "
+                                          "WHERE org_id IS NOT NULL AND router_vendor IS NOT NULL AND services > 0 "
+                                          "ORDER BY random() LIMIT $1",
+                                          options.rounds + options.warmup)) {
+      routers.emplace_back(row[0].as<std::string>(), row[1].as<std::string>());
+    }
   }
-  if (orgs.empty() || hosts.empty()) {
+  if (orgs.empty() || hosts.empty() || routers.empty()) {
     std::fprintf(stderr, "db_query_bench: the database has no folded hosts\n");
     return 1;
   }
@@ -133,25 +140,17 @@ int main(int argc, char** argv) {
         .rows.size();
   });
 
-  std::map<std::string, std::string> cursors;  // per ISP: where its next page starts
-  std::size_t next_org = 0;
-  std::size_t pages = 0;
-  std::size_t deepest = 0;                     // the deepest page number reached
-  std::map<std::string, std::size_t> depth;
+  std::size_t next_router = 0;
   measure("routers_page", options, [&] {
-    const std::string& org = orgs[next_org++ % orgs.size()];
-    db::ExposedRoutersRequest request{{std::nullopt, org}, cursors[org], 100};
-    auto page = must(queries.exposed_routers(request), "listing routers");
-    cursors[org] = page.next_cursor;  // empty at the end: the ISP starts over
-    ++pages;
-    if (page.next_cursor.empty()) {
-      depth[org] = 0;
-    } else {
-      deepest = std::max(deepest, ++depth[org]);
-    }
+    const auto& [org, cursor] = routers[next_router++ % routers.size()];
+    auto page = must(queries.exposed_routers({{std::nullopt, org}, cursor, 100}), "listing routers");
     return page.routers.size();
   });
-  std::printf("routers_pages %zu deepest %zu\n", pages, deepest);
+  std::size_t next_org = 0;
+  measure("routers_first_page", options, [&] {
+    const std::string& org = orgs[next_org++ % orgs.size()];
+    return must(queries.exposed_routers({{std::nullopt, org}, "", 100}), "listing routers").routers.size();
+  });
 
   std::size_t next_host = 0;
   measure("host_history", options, [&] {

@@ -114,9 +114,10 @@ $$;
 -- fills in what it alone knows (an earlier first sighting, or that the
 -- service was already gone before a newer scan saw it again).
 -- JIT is off: the planner cannot know the temporary tables' sizes, and
--- compiling costs more than the folds it would speed up.
+-- compiling costs more than the folds it would speed up. work_mem is raised
+-- so a million-row scan's sorts stay in memory.
 CREATE FUNCTION finalize_scan(finalize_id bigint) RETURNS void
-LANGUAGE plpgsql SET client_min_messages = warning SET jit = off AS $$
+LANGUAGE plpgsql SET client_min_messages = warning SET jit = off SET work_mem = '256MB' AS $$
 DECLARE
   s scans%ROWTYPE;
   newest boolean;
@@ -132,7 +133,7 @@ BEGIN
   DROP TABLE IF EXISTS finalize_present, finalize_ips;
   CREATE TEMP TABLE finalize_present ON COMMIT DROP AS
     SELECT o.ip, o.port, o.transport, o.protocol, o.status, o.seen_at, o.fingerprints, o.categories, o.labels,
-           o.asn, o.org_id, o.org_name, o.country
+           o.asn, o.org_id, o.org_name, o.country, o.ptr
       FROM services o
      WHERE o.scan_started = s.started AND o.scan_id = s.id AND service_present(o.status);
   ALTER TABLE finalize_present ADD PRIMARY KEY (ip, port, transport);
@@ -181,7 +182,7 @@ BEGIN
     PERFORM refold_services(s);
   END IF;
 
-  PERFORM refresh_hosts();
+  PERFORM refresh_hosts(s);
   PERFORM refresh_scan_exposure(s);
 END $$;
 
@@ -248,33 +249,47 @@ END $$;
 -- fingerprint (a current service's if one ever named one, else a gone
 -- service's: a known router stays known), and the attribution and PTR of its
 -- latest scan.
-CREATE FUNCTION refresh_hosts() RETURNS void
+CREATE FUNCTION refresh_hosts(s scans) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
   ANALYZE finalize_ips;
-  WITH folded AS (
-    SELECT h.ip, min(h.first_seen) AS first_seen, max(h.last_seen) AS last_seen,
-           (array_agg(h.first_scan_id ORDER BY h.first_seen, h.first_scan_id))[1] AS first_scan_id,
-           (array_agg(h.last_scan_id ORDER BY c.started DESC, c.id DESC))[1] AS last_scan_id,
-           (array_agg(c.started ORDER BY c.started DESC, c.id DESC))[1] AS last_started,
-           count(*) FILTER (WHERE h.current) AS services,
-           sorted_distinct(array_cat_agg(h.categories) FILTER (WHERE h.current)) AS categories,
-           sorted_distinct(array_cat_agg(h.labels) FILTER (WHERE h.current)) AS labels,
-           (array_agg(h.router_fingerprint ORDER BY h.current DESC, c.started DESC, c.id DESC, h.port, h.transport)
-              FILTER (WHERE h.router_fingerprint IS NOT NULL))[1] AS router
+  WITH rows AS (
+    SELECT h.*, c.started AS last_started
       FROM finalize_ips i
       JOIN host_services h ON h.ip = i.ip
-      JOIN scans c ON c.id = h.last_scan_id
-     GROUP BY h.ip)
+      JOIN scans c ON c.id = h.last_scan_id),
+  -- min and max over [time, id] arrays pick the first and the latest
+  -- sighting without a sort per host.
+  folded AS (
+    SELECT ip, min(first_seen) AS first_seen, max(last_seen) AS last_seen,
+           min(ARRAY[epoch_us(first_seen), first_scan_id]) AS first,
+           max(ARRAY[epoch_us(last_started), last_scan_id]) AS latest,
+           count(*) FILTER (WHERE current) AS services,
+           sorted_distinct(array_cat_agg(categories) FILTER (WHERE current)) AS categories,
+           sorted_distinct(array_cat_agg(labels) FILTER (WHERE current)) AS labels
+      FROM rows GROUP BY ip),
+  routers AS (
+    SELECT DISTINCT ON (ip) ip, router_fingerprint AS fingerprint
+      FROM rows WHERE router_fingerprint IS NOT NULL
+     ORDER BY ip, current DESC, last_started DESC, last_scan_id DESC, port, transport),
+  -- Attribution and PTR from the host's latest scan: this scan's own rows
+  -- when it saw the host, else a look-up.
+  present AS (
+    SELECT DISTINCT ON (ip) ip, asn, org_id, org_name, country, ptr
+      FROM finalize_present ORDER BY ip, ptr IS NULL, port, transport)
   INSERT INTO hosts AS h (ip, first_seen, last_seen, first_scan_id, last_scan_id, asn, org_id, org_name, country, ptr,
                           router_vendor, router_product, router_version, categories, labels, services)
-  SELECT f.ip, f.first_seen, f.last_seen, f.first_scan_id, f.last_scan_id, a.asn, a.org_id, a.org_name, a.country,
-         a.ptr, f.router ->> 'vendor', f.router ->> 'product', f.router ->> 'version', f.categories, f.labels,
-         f.services
+  SELECT f.ip, f.first_seen, f.last_seen, f.first[2], f.latest[2], coalesce(p.asn, a.asn),
+         coalesce(p.org_id, a.org_id), coalesce(p.org_name, a.org_name), coalesce(p.country, a.country),
+         CASE WHEN p.ip IS NOT NULL THEN p.ptr ELSE a.ptr END, r.fingerprint ->> 'vendor',
+         r.fingerprint ->> 'product', r.fingerprint ->> 'version', f.categories, f.labels, f.services
     FROM folded f
+    JOIN scans latest ON latest.id = f.latest[2]
+    LEFT JOIN routers r ON r.ip = f.ip
+    LEFT JOIN present p ON p.ip = f.ip AND latest.id = s.id
     LEFT JOIN LATERAL (
       SELECT o.asn, o.org_id, o.org_name, o.country, o.ptr FROM services o
-       WHERE o.ip = f.ip AND o.scan_started = f.last_started AND o.scan_id = f.last_scan_id
+       WHERE p.ip IS NULL AND o.ip = f.ip AND o.scan_started = latest.started AND o.scan_id = latest.id
        ORDER BY o.ptr IS NULL, o.port, o.transport LIMIT 1) a ON true
   ON CONFLICT (ip) DO UPDATE
      SET first_seen = excluded.first_seen, last_seen = excluded.last_seen, first_scan_id = excluded.first_scan_id,
