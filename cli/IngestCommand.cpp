@@ -151,7 +151,12 @@ int run(const IngestCommandOptions& o) {
     for (std::size_t i : group.files) {
       auto fed = feed_file(**ingest, o.files[i], o.skip_bad, reported);
       if (fed) continue;
-      (*ingest)->abandon();
+      // A bad record: the batches before it go in, so that a re-run skips them.
+      if (fed.error().kind == Error::Kind::invalid_input) {
+        (void)(*ingest)->stop();
+      } else {
+        (*ingest)->abandon();
+      }
       const int code = report_error("ingest", fed.error());
       const db::IngestReport so_far = (*ingest)->report();
       if (so_far.batches + so_far.batches_skipped > 0) {

@@ -13,9 +13,8 @@ const std::string kLedgerInsert =
 // to the session, gone at COMMIT or ROLLBACK.
 const char* const kCreateStaging[] = {
     "CREATE TEMPORARY TABLE ingest_stage_services (LIKE services INCLUDING DEFAULTS) ON COMMIT DROP",
-    "CREATE TEMPORARY TABLE ingest_stage_fingerprint_matches (LIKE fingerprint_matches INCLUDING DEFAULTS) "
-    "ON COMMIT DROP",
-    "CREATE TEMPORARY TABLE ingest_stage_service_labels (LIKE service_labels INCLUDING DEFAULTS) ON COMMIT DROP"};
+    "CREATE TEMPORARY TABLE ingest_stage_fingerprints (LIKE fingerprint_matches INCLUDING DEFAULTS) ON COMMIT DROP",
+    "CREATE TEMPORARY TABLE ingest_stage_labels (LIKE service_labels INCLUDING DEFAULTS) ON COMMIT DROP"};
 
 // What the staging tables add: the services rows whose key the scan lacks,
 // and the fingerprint and label rows of exactly those. Yields the count.
@@ -25,10 +24,10 @@ std::string merge_staged() {
       "  INSERT INTO services ({0}) SELECT {0} FROM ingest_stage_services ON CONFLICT DO NOTHING"
       "  RETURNING ip, port, transport),"
       " fingerprints AS ("
-      "  INSERT INTO fingerprint_matches ({1}) SELECT {1} FROM ingest_stage_fingerprint_matches"
+      "  INSERT INTO fingerprint_matches ({1}) SELECT {1} FROM ingest_stage_fingerprints"
       "  WHERE (ip, port, transport) IN (SELECT ip, port, transport FROM inserted) ON CONFLICT DO NOTHING),"
       " labels AS ("
-      "  INSERT INTO service_labels ({2}) SELECT {2} FROM ingest_stage_service_labels"
+      "  INSERT INTO service_labels ({2}) SELECT {2} FROM ingest_stage_labels"
       "  WHERE (ip, port, transport) IN (SELECT ip, port, transport FROM inserted) ON CONFLICT DO NOTHING)"
       " SELECT count(*) FROM inserted",
       kServicesColumns, kFingerprintMatchesColumns, kServiceLabelsColumns);
@@ -215,8 +214,8 @@ PgResult<BatchOutcome> IngestWriter::attempt(const IngestBatch& batch, bool stag
     for (const char* create : kCreateStaging) {
       if (auto made = c.query(create); !made) return fail(made.error());
     }
-    auto copied = copy_batch(batch, "ingest_stage_services", "ingest_stage_fingerprint_matches",
-                             "ingest_stage_service_labels");
+    auto copied = copy_batch(batch, "ingest_stage_services", "ingest_stage_fingerprints",
+                             "ingest_stage_labels");
     if (!copied) return fail(copied.error());
     auto merged = c.query(merge_staged());
     if (!merged) return fail(merged.error());
@@ -254,9 +253,10 @@ Error IngestWriter::refused(const IngestBatch& batch, const PgFailure& failure) 
   std::string where = batch.span();
   if (const auto line = failure.copy_line(); line && *line > 0) {
     const std::size_t row = *line - 1;
-    if (failure.context.find("fingerprint_matches") != std::string::npos) {
+    // "COPY fingerprint_matches, line 3" or the staging table's name.
+    if (failure.context.find("fingerprint") != std::string::npos) {
       where = batch.where_fingerprint(row);
-    } else if (failure.context.find("service_labels") != std::string::npos) {
+    } else if (failure.context.find("label") != std::string::npos) {
       where = batch.where_label(row);
     } else {
       where = batch.where_service(row);

@@ -20,6 +20,9 @@ namespace json = boost::json;
 constexpr std::size_t kMaxFingerprints = 256;
 constexpr std::size_t kMaxLabels = 256;
 
+// A record's parsed values fit here unless its body is large.
+constexpr std::size_t kArenaBytes = 256 * 1024;
+
 constexpr std::array<std::string_view, 5> kSeverities{"info", "low", "medium", "high", "critical"};
 
 int severity_rank(std::string_view severity) {
@@ -111,14 +114,13 @@ RowEncoder::RowEncoder(ScanRef scan, const AttributionSnapshot& attribution)
     : scan_(scan),
       scan_prefix_(fmt::format("{}\t{}\t", scan.id, format_utc_time(scan.started))),
       attribution_(attribution),
-      parser_(json::storage_ptr(), json::parse_options()) {}
+      arena_buffer_(kArenaBytes) {}
 
 Result<EncodedRecord> RowEncoder::encode_line(std::string_view line, CopyRows& out) {
   if (line.size() > kMaxLineBytes) return make_input_error(fmt::format("longer than {} bytes", kMaxLineBytes));
-  // Each line's values live in memory_ until the next line: no allocation
-  // per value once the arena has grown to a record's size.
-  memory_.release();
-  parser_.reset(json::storage_ptr(&memory_));
+  parser_.reset();  // drops the previous line's value before its arena goes
+  arena_.emplace(arena_buffer_.data(), arena_buffer_.size());
+  parser_.reset(json::storage_ptr(&*arena_));
   boost::system::error_code ec;
   parser_.write(line.data(), line.size(), ec);
   if (ec) return make_input_error(fmt::format("not JSON: {}", ec.message()));

@@ -22,6 +22,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <optional>
+#include <vector>
 
 #include "fumidai/core/Error.h"
 #include "fumidai/db/AttributionSnapshot.h"
@@ -59,7 +61,11 @@ class RowEncoder {
   ScanRef scan_;
   std::string scan_prefix_;  // "scan_id\tscan_started\t", the same for every row
   const AttributionSnapshot& attribution_;
-  boost::json::monotonic_resource memory_;
+  // Each line's values live in an arena made afresh per line over
+  // arena_buffer_ (Boost 1.81's monotonic_resource::release() is unreliable),
+  // so a typical record allocates nothing.
+  std::vector<unsigned char> arena_buffer_;
+  std::optional<boost::json::monotonic_resource> arena_;
   boost::json::parser parser_;
   std::string json_;  // scratch for serialised jsonb values
 };

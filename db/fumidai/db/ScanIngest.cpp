@@ -28,7 +28,8 @@ Result<std::unique_ptr<ScanIngest>> ScanIngest::open(const std::string& conninfo
   if (*existing) metadata.started = (*existing)->started;
   auto attribution = AttributionSnapshot::load(*session, metadata.started);
   if (!attribution) return attribution.error();
-  auto scan = create_scan(*session, metadata, attribution->imports());
+  // An existing scan has its partitions and row already.
+  auto scan = *existing ? Result<StoredScan>(**existing) : create_scan(*session, metadata, attribution->imports());
   if (!scan) return scan.error();
   std::unique_ptr<ScanIngest> ingest(new ScanIngest(conninfo, std::move(metadata), ScanRef{scan->id, scan->started},
                                                     existing->has_value(), std::move(*attribution),
@@ -49,7 +50,8 @@ ScanIngest::ScanIngest(std::string conninfo, ScanMetadata metadata, ScanRef scan
       encoder_(scan_, attribution_),
       writer_(conninfo_, scan_, std::move(options), clock),
       source_(std::make_shared<const std::string>("input")),
-      batch_(source_) {}
+      batch_(source_),
+      opened_(clock.now()) {}
 
 ScanIngest::~ScanIngest() { abandon(); }
 
@@ -97,6 +99,8 @@ Result<IngestReport> ScanIngest::finish(const ScanMetadata* final_metadata) {
     return flushed.error();
   }
   if (auto written = writer_.finish(); !written) return written.error();
+  const Nanos written_at = clock_.now();
+  seconds_ = std::chrono::duration<double>(written_at - opened_).count();
 
   if (final_metadata != nullptr) {
     ScanMetadata kept = std::move(metadata_);
@@ -123,7 +127,14 @@ Result<IngestReport> ScanIngest::finish(const ScanMetadata* final_metadata) {
   }
   if (!session) return session.error();
   if (auto finished = finish_scan(*session, scan_.id, metadata_); !finished) return finished.error();
+  finalize_seconds_ = std::chrono::duration<double>(clock_.now() - written_at).count();
   return report();
+}
+
+Result<> ScanIngest::stop() {
+  if (ended_) return {};
+  ended_ = true;
+  return writer_.finish();
 }
 
 void ScanIngest::abandon() {
@@ -134,6 +145,8 @@ void ScanIngest::abandon() {
 IngestReport ScanIngest::report() const {
   IngestReport report = writer_.report();
   report.bad_lines = bad_lines_;
+  report.seconds = seconds_;
+  report.finalize_seconds = finalize_seconds_;
   return report;
 }
 

@@ -6,9 +6,10 @@
 // `fumidai scan --db` the records the scan writes.
 //
 // A failed ingest (a bad record, a server that stayed away) is left as it
-// stands: the batches already committed stay, the scan is not marked
-// finished, and running the same ingest again (same uid) completes it — the
-// ledger skips what is in, the rest goes in once.
+// stands: the batches already committed stay (after a bad record, every batch
+// cut before it: stop()), the scan is not marked finished, and running the
+// same ingest again (same uid) completes it — the ledger skips what is in,
+// the rest goes in once.
 //
 // Contract: one producer thread. open() returns it ready; finish() or
 // abandon() ends it (the destructor abandons). The Clock is borrowed.
@@ -54,7 +55,11 @@ class ScanIngest {
   // (finish_scan). `final_metadata` changes what the end knows (the summary,
   // seed, end time); the uid, name and start stay.
   Result<IngestReport> finish(const ScanMetadata* final_metadata = nullptr);
-  // Stops after the batch in flight; the scan stays unfinished.
+  // After a bad record: writes the complete batches already cut, not the one
+  // the bad record was to join, and leaves the scan unfinished.
+  Result<> stop();
+  // Stops after the batch in flight, dropping what is queued; the scan stays
+  // unfinished.
   void abandon();
 
   IngestReport report() const;
@@ -85,6 +90,9 @@ class ScanIngest {
   std::set<std::uint16_t> udp_ports_seen_;
   std::optional<UtcMicros> last_seen_;
   bool ended_ = false;
+  const Nanos opened_;
+  double seconds_ = 0;
+  double finalize_seconds_ = 0;
 };
 
 }  // namespace fumidai::db
