@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "FileRecordSink.h"
 #include "GrabFlags.h"
 #include "GrabRunner.h"
 #include "fumidai/core/SystemClock.h"
@@ -111,7 +112,8 @@ int run(const GrabCommandOptions& o) {
   InputCounts counts;
   std::thread reader([&] { read_targets(std::cin, router, counts); });
   SystemClock clock;
-  auto summary = run_grab(*setup, blocklist, router, *output, clock, o.quiet, g_interrupts);
+  FileRecordSink sink(*output);
+  auto summary = run_grab(*setup, blocklist, router, sink, clock, o.quiet, g_interrupts);
   router.close();
   // The reader may still be blocked reading stdin after an interrupt; it holds
   // nothing that needs cleaning up.

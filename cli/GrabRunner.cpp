@@ -44,7 +44,7 @@ Result<> raise_file_limit(std::size_t concurrency) {
 }
 
 Result<std::string> run_grab(const GrabSetup& setup, const scanner::IntervalSet& blocklist,
-                             scanner::TargetRouter& router, scanner::OutputFile& output, Clock& clock, bool quiet,
+                             scanner::TargetRouter& router, RecordSink& output, Clock& clock, bool quiet,
                              const std::atomic<int>& interrupts) {
   if (auto raised = raise_file_limit(setup.options.max_concurrent); !raised) return raised.error();
   const scanner::GrabOptions options = options_per_thread(setup);

@@ -21,7 +21,7 @@ void annotate_grab_record(const fingerprints::FingerprintEngine& engine, scanner
   record.labels = std::move(annotation.labels);
 }
 
-RecordWriter::RecordWriter(scanner::OutputFile& output, const fingerprints::FingerprintEngine* engine,
+RecordWriter::RecordWriter(RecordSink& output, const fingerprints::FingerprintEngine* engine,
                            std::size_t workers, std::size_t max_queued)
     : output_(output), engine_(engine), max_queued_(std::max<std::size_t>(1, max_queued)) {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, workers); ++i) workers_.emplace_back([this] { work(); });

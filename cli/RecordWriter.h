@@ -8,11 +8,12 @@
 // Contract: push() may be called from any thread (each engine's sink). It
 // blocks while `max_queued` records wait: backpressure, during which that
 // engine's loop stalls, so the bound only matters when the rules are slower
-// than the grabs. finish() writes what is queued and joins the workers; call
-// it once, after the last push() (the destructor does if nobody did). The
-// output and the engine are borrowed and must outlive the writer; a null
-// engine writes records as they came. Lines are written whole, in the order
-// the workers finish them.
+// than the grabs (or the database). finish() writes what is queued and joins
+// the workers; call it once, after the last push() (the destructor does if
+// nobody did). The sink (the -o file, the database, or both) and the engine
+// are borrowed and must outlive the writer; a null engine writes records as
+// they came. Lines are written whole, one write() at a time, in the order the
+// workers finish them.
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -22,13 +23,13 @@
 
 #include "fumidai/fingerprints/FingerprintEngine.h"
 #include "fumidai/scanner/grab/GrabRecord.h"
-#include "fumidai/scanner/output/OutputFile.h"
+#include "RecordSink.h"
 
 namespace fumidai::cli {
 
 class RecordWriter {
  public:
-  RecordWriter(scanner::OutputFile& output, const fingerprints::FingerprintEngine* engine, std::size_t workers,
+  RecordWriter(RecordSink& output, const fingerprints::FingerprintEngine* engine, std::size_t workers,
                std::size_t max_queued);
   ~RecordWriter();
   RecordWriter(const RecordWriter&) = delete;
@@ -40,7 +41,7 @@ class RecordWriter {
  private:
   void work();
 
-  scanner::OutputFile& output_;
+  RecordSink& output_;
   const fingerprints::FingerprintEngine* engine_;
   const std::size_t max_queued_;
   std::mutex queue_mutex_;

@@ -1,9 +1,11 @@
 #include "ScanCommand.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <signal.h>
 
 #include <atomic>
+#include <boost/json/parse.hpp>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -13,9 +15,14 @@
 #include <thread>
 #include <vector>
 
+#include "DatabaseSink.h"
+#include "FileRecordSink.h"
 #include "GrabFlags.h"
 #include "GrabRunner.h"
+#include "TeeOutput.h"
+#include "TeeRecordSink.h"
 #include "fumidai/core/SystemClock.h"
+#include "fumidai/db/UtcTime.h"
 #include "fumidai/scanner/grab/OpenPortFeed.h"
 #include "fumidai/scanner/output/OutputModule.h"
 #include "fumidai/scanner/packet/SynProbeBuilder.h"
@@ -62,6 +69,10 @@ struct ScanOptions {
   bool report_closed = false;
   bool grab = false;
   GrabFlags grab_flags;
+  // --db [URL]: the records also go to the database; an empty URL resolves as usual.
+  std::vector<std::string> db_url;
+  bool db = false;
+  std::string scan_name;
 };
 
 Result<double> parse_non_negative(std::string_view flag, std::string_view text) {
@@ -223,6 +234,93 @@ Result<ScanConfig> build_config(const ScanOptions& o) {
   return c;
 }
 
+// A scan's address space as CIDRs for scans.targets (disappearance needs it),
+// at most kMaxTargetCidrs of them; a larger allowlist is summarised only.
+constexpr std::size_t kMaxTargetCidrs = 1'000'000;
+
+std::vector<std::string> target_cidrs(const scanner::IntervalSet& targets) {
+  std::vector<std::string> cidrs;
+  for (const auto& interval : targets.intervals()) {
+    std::uint64_t first = interval.first;
+    const std::uint64_t last = interval.last;
+    while (first <= last) {
+      // The largest block aligned at `first` that ends within the interval.
+      int length = 32;
+      while (length > 0) {
+        const std::uint64_t size = std::uint64_t{1} << (32 - (length - 1));
+        if (first % size != 0 || first + size - 1 > last) break;
+        --length;
+      }
+      if (cidrs.size() == kMaxTargetCidrs) return {};
+      cidrs.push_back(fmt::format("{}/{}", scanner::format_ipv4(static_cast<std::uint32_t>(first)), length));
+      first += std::uint64_t{1} << (32 - length);
+    }
+  }
+  return cidrs;
+}
+
+// scans row for a `scan --db` run, from what is known before it starts; the
+// summary fills in the rest at the end.
+db::ScanMetadata scan_metadata(const ScanOptions& options, const ScanConfig& config, const Clock& clock,
+                               std::string uid) {
+  db::ScanMetadata m;
+  m.uid = std::move(uid);
+  m.started = std::chrono::time_point_cast<std::chrono::microseconds>(
+      db::UtcMicros{} + std::chrono::nanoseconds(clock.wall_now_ns()));
+  m.name = options.scan_name.empty() ? fmt::format("scan {}", db::format_utc_time(m.started)) : options.scan_name;
+  m.ports.assign(config.ports.begin(), config.ports.end());
+  m.udp_ports.assign(config.udp_ports.begin(), config.udp_ports.end());
+  m.rate = std::llround(config.rate_pps);
+  m.seed = config.seed;
+  m.shard = config.shard;
+  m.shards = config.shards;
+  m.targets = target_cidrs(config.targets);
+  m.target_summary = fmt::format("{} addresses ({}) x {} ports", config.targets.count(),
+                                 fmt::join(options.targets, " "), m.ports.size() + m.udp_ports.size());
+  m.tool_version = fmt::format("fumidai {}", FUMIDAI_VERSION);
+  return m;
+}
+
+Result<std::unique_ptr<DatabaseSink>> open_database(const ScanOptions& options, const ScanConfig& config,
+                                                    Clock& clock) {
+  auto uid = db::random_scan_uid();
+  if (!uid) return uid.error();
+  const std::optional<std::string> url =
+      options.db_url.empty() || options.db_url.front().empty() ? std::nullopt : std::optional(options.db_url.front());
+  return DatabaseSink::open(url, scan_metadata(options, config, clock, std::move(*uid)), clock);
+}
+
+// Ends the database's part: the scan's summary (and stage 2's under "grab")
+// become the row's; one report line on stderr. 0, or the exit code of its
+// error, which says how to complete the scan from -o.
+int finish_database(DatabaseSink& database, const ScanOptions& options, const std::string& scan_summary,
+                    const std::string* grab_summary) {
+  db::ScanMetadata final_metadata = database.metadata();
+  boost::system::error_code ec;
+  boost::json::value summary = boost::json::parse(scan_summary, ec);
+  if (!ec && summary.is_object()) {
+    if (grab_summary != nullptr) {
+      boost::json::value grab = boost::json::parse(*grab_summary, ec);
+      if (!ec) summary.get_object()["grab"] = std::move(grab);
+    }
+    if (auto applied = db::apply_scan_summary(summary.get_object(), final_metadata); !applied) {
+      return report(applied.error());
+    }
+  }
+  auto ingested = database.finish(final_metadata);
+  const std::string uid = database.metadata().uid;
+  if (!ingested) {
+    const int code = report(make_error(fmt::format("database: {}", ingested.error().message)));
+    std::fprintf(stderr, "fumidai scan: scan %s is not finished in the database (%s); -o has every record: "
+                 "`fumidai ingest %s --scan-id %s` completes it\n",
+                 uid.c_str(), database.report().line().c_str(),
+                 options.output_file == "-" ? "FILE" : options.output_file.c_str(), uid.c_str());
+    return code;
+  }
+  std::fprintf(stderr, "fumidai scan: database scan %s: %s\n", uid.c_str(), ingested->line().c_str());
+  return 0;
+}
+
 void install_interrupt_handlers() {
   struct sigaction action {};
   action.sa_handler = on_interrupt;
@@ -238,20 +336,29 @@ int run_scan_and_grab(const ScanOptions& options, ScanConfig config) {
   if (options.output_format != "jsonl") return report(make_input_error("--grab writes JSONL; drop -O"));
   auto output = scanner::OutputFile::open(options.output_file);
   if (!output) return report(output.error());
+  SystemClock clock;
+  std::unique_ptr<DatabaseSink> database;
+  if (options.db) {
+    auto opened = open_database(options, config, clock);
+    if (!opened) return report(opened.error());
+    database = std::move(*opened);
+  }
+  FileRecordSink file_sink(*output);
+  TeeRecordSink both({&file_sink, database.get()});
+  RecordSink& sink = database ? static_cast<RecordSink&>(both) : file_sink;
   install_interrupt_handlers();
 
   scanner::TargetRouter router(setup->threads, options_per_thread(*setup).max_pending);
   config.hold_sending = [&router] { return router.above_high_water(); };
   const scanner::IntervalSet blocklist = config.blocklist;
   scanner::OpenPortFeed feed(router);
-  SystemClock clock;
   scanner::Scanner scan(std::move(config), clock, feed, stderr);
   Result<std::string> scan_summary = make_error("not run");
   std::thread stage1([&] {
     scan_summary = scan.run(g_interrupts);
     (void)feed.finish();
   });
-  auto grab_summary = run_grab(*setup, blocklist, router, *output, clock, options.quiet, g_interrupts);
+  auto grab_summary = run_grab(*setup, blocklist, router, sink, clock, options.quiet, g_interrupts);
   router.close();  // unblocks the receiver if stage 2 stopped early
   stage1.join();
   auto closed = output->close();
@@ -259,6 +366,9 @@ int run_scan_and_grab(const ScanOptions& options, ScanConfig config) {
   std::fprintf(stderr, "%s\n", scan_summary->c_str());
   if (!grab_summary) return report(grab_summary.error());
   std::fprintf(stderr, "%s\n", grab_summary->c_str());
+  if (database) {
+    if (const int code = finish_database(*database, options, *scan_summary, &*grab_summary); code != 0) return code;
+  }
   if (!closed) return report(closed.error());
   return 0;
 }
@@ -270,15 +380,25 @@ int run_scan(const ScanOptions& options) {
   if (options.grab) return run_scan_and_grab(options, std::move(*config));
   auto output = scanner::make_output_module(options.output_format, options.output_file);
   if (!output) return report(output.error());
+  SystemClock clock;
+  std::unique_ptr<DatabaseSink> database;
+  if (options.db) {
+    auto opened = open_database(options, *config, clock);
+    if (!opened) return report(opened.error());
+    database = std::move(*opened);
+    *output = std::make_unique<TeeOutput>(std::move(*output), *database);
+  }
   install_interrupt_handlers();
 
-  SystemClock clock;
   const auto metadata_path = config->metadata_path;
   scanner::Scanner scan(std::move(*config), clock, **output, stderr);
   auto summary = scan.run(g_interrupts);
   auto finished = (*output)->finish();
   if (!summary) return report(summary.error());
   std::fprintf(stderr, "%s\n", summary->c_str());
+  if (database) {
+    if (const int code = finish_database(*database, options, *summary, nullptr); code != 0) return code;
+  }
   if (metadata_path) {
     std::FILE* f = std::fopen(metadata_path->c_str(), "w");
     if (!f || std::fprintf(f, "%s\n", summary->c_str()) < 0 || std::fclose(f) != 0) {
@@ -329,7 +449,16 @@ void register_scan_command(CLI::App& root, int& exit_code) {
   cmd->add_flag("--grab", options->grab,
                 "Grab every open port with stage 2 as it is found; -o then receives service records");
   add_grab_flags(*cmd, options->grab_flags);
-  cmd->callback([options, &exit_code] { exit_code = run_scan(*options); });
+  cmd->add_option("--db", options->db_url,
+                  "Also write the records to PostgreSQL (stage 1's, or with --grab the service records), as one "
+                  "scan; URL as for `fumidai db` (default: $FUMIDAI_DATABASE_URL, else the embedded cluster). Give "
+                  "it as --db=URL or last, or it takes the next argument")
+      ->expected(0, 1);
+  cmd->add_option("--scan-name", options->scan_name, "With --db: the scan's name (default: \"scan\" and its start)");
+  cmd->callback([options, cmd, &exit_code] {
+    options->db = cmd->count("--db") > 0;
+    exit_code = run_scan(*options);
+  });
 }
 
 }  // namespace fumidai::cli

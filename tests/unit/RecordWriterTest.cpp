@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "FileRecordSink.h"
 #include "RecordWriter.h"
 #include "fumidai/fingerprints/LabelSet.h"
 #include "fumidai/fingerprints/RuleDatabase.h"
@@ -119,7 +120,8 @@ std::vector<json::object> write(const FingerprintEngine* e, std::size_t workers,
   auto file = scanner::OutputFile::open(out.path());
   EXPECT_TRUE(file);
   {
-    RecordWriter writer(*file, e, workers, max_queued);
+    FileRecordSink sink(*file);
+    RecordWriter writer(sink, e, workers, max_queued);
     std::vector<std::thread> pushers;
     for (int t = 0; t < threads; ++t)
       pushers.emplace_back([&] {
