@@ -19,7 +19,7 @@
 
 #include "fumidai/db/AttributionSnapshot.h"
 #include "fumidai/db/CopyRows.h"
-#include "fumidai/db/LineReader.h"
+#include "fumidai/db/RecordLineReader.h"
 #include "fumidai/db/RowEncoder.h"
 #include "fumidai/db/UtcTime.h"
 
@@ -87,7 +87,7 @@ int make_copy(int argc, char** argv) {
   if (id.empty() || !started || dir.empty()) return usage();
   const db::AttributionSnapshot nothing;
   db::RowEncoder encoder(db::ScanRef{std::stoll(id), *started}, nothing);
-  auto reader = db::LineReader::open(in, db::RowEncoder::kMaxLineBytes);
+  auto reader = db::RecordLineReader::open(in, db::RowEncoder::kMaxLineBytes);
   if (!reader) {
     std::fprintf(stderr, "%s\n", reader.error().message.c_str());
     return 1;

@@ -15,7 +15,7 @@
 #include "DbFlags.h"
 #include "fumidai/core/SystemClock.h"
 #include "fumidai/db/DatabaseLocation.h"
-#include "fumidai/db/LineReader.h"
+#include "fumidai/db/RecordLineReader.h"
 #include "fumidai/db/RecordFileSurvey.h"
 #include "fumidai/db/RowEncoder.h"
 #include "fumidai/db/ScanIngest.h"
@@ -62,7 +62,7 @@ struct Group {
 // Feeds one file's lines. An input error ends it unless --skip-bad.
 Result<> feed_file(db::ScanIngest& ingest, const std::string& path, bool skip_bad, std::uint64_t& reported) {
   if (auto begun = ingest.begin_source(path); !begun) return begun;
-  auto reader = db::LineReader::open(path, db::RowEncoder::kMaxLineBytes);
+  auto reader = db::RecordLineReader::open(path, db::RowEncoder::kMaxLineBytes);
   if (!reader) return reader.error();
   std::string_view line;
   while (reader->next(line)) {

@@ -7,6 +7,7 @@
 #include "DbCommand.h"
 #include "FingerprintCommand.h"
 #include "GrabCommand.h"
+#include "ImportCommand.h"
 #include "IngestCommand.h"
 #include "LabCommand.h"
 #include "ScanCommand.h"
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   fumidai::cli::register_fingerprint_command(app, exit_code);
   fumidai::cli::register_canary_command(app, exit_code);
   fumidai::cli::register_db_command(app, exit_code);
+  fumidai::cli::register_import_command(app, exit_code);
   fumidai::cli::register_ingest_command(app, exit_code);
   fumidai::lab::register_lab_command(app, exit_code);
   try {

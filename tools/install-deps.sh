@@ -8,7 +8,7 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-system1.81-dev libfmt-dev libcli11-dev
-  libssl-dev libc-ares-dev libpcre2-dev libyaml-cpp-dev libpqxx-dev
+  libssl-dev libc-ares-dev libpcre2-dev libyaml-cpp-dev libpqxx-dev zlib1g-dev
   # the store: Debian's server binaries for the embedded cluster, psql for the benchmarks
   postgresql-15 postgresql-client-15
   # tests: GoogleTest, clang for libFuzzer and the sanitizers, the lab's plumbing

@@ -18,6 +18,11 @@ ALTER TABLE host_services
   ADD COLUMN gone_scan_id        bigint,
   ADD COLUMN router_fingerprint  jsonb;
 
+-- Every fold rewrites the rows it touches (last_seen moves on): room on each
+-- page lets most of those be HOT updates.
+ALTER TABLE host_services SET (fillfactor = 70);
+ALTER TABLE hosts SET (fillfactor = 70);
+
 ALTER TABLE hosts ADD COLUMN first_scan_id bigint;
 -- One ISP's routers with something exposed, in address order (keyset paging).
 CREATE INDEX hosts_org_routers ON hosts (org_id, ip) WHERE router_vendor IS NOT NULL AND services > 0;
@@ -70,6 +75,9 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT f FROM jsonb_array_elements(fingerprints) f WHERE f ->> 'category' = 'router' LIMIT 1
 $$;
 
+-- Concatenates arrays over rows (then sorted_distinct makes a set of them).
+CREATE AGGREGATE array_cat_agg(anycompatiblearray) (SFUNC = array_cat, STYPE = anycompatiblearray, INITCOND = '{}');
+
 CREATE FUNCTION sorted_distinct(items text[]) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT coalesce(array_agg(DISTINCT i ORDER BY i), '{}') FROM unnest(items) i
@@ -88,6 +96,12 @@ LANGUAGE sql STABLE AS $$
          END
 $$;
 
+-- Microseconds since the epoch: how times cross to the C++ query layer.
+CREATE FUNCTION epoch_us(t timestamptz) RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT (extract(epoch FROM t) * 1000000)::bigint
+$$;
+
 -- The newest finalized scan, by start time (then id).
 CREATE FUNCTION latest_scan_id() RETURNS bigint
 LANGUAGE sql STABLE AS $$
@@ -99,8 +113,11 @@ $$;
 -- that of the newest finalized scan covering it, so a late, older scan only
 -- fills in what it alone knows (an earlier first sighting, or that the
 -- service was already gone before a newer scan saw it again).
+-- JIT is off: the planner cannot know the temporary tables' sizes, and
+-- compiling costs more than the folds it would speed up. work_mem is raised
+-- so a million-row scan's sorts stay in memory.
 CREATE FUNCTION finalize_scan(finalize_id bigint) RETURNS void
-LANGUAGE plpgsql SET client_min_messages = warning AS $$
+LANGUAGE plpgsql SET client_min_messages = warning SET jit = off SET work_mem = '256MB' AS $$
 DECLARE
   s scans%ROWTYPE;
   newest boolean;
@@ -116,7 +133,7 @@ BEGIN
   DROP TABLE IF EXISTS finalize_present, finalize_ips;
   CREATE TEMP TABLE finalize_present ON COMMIT DROP AS
     SELECT o.ip, o.port, o.transport, o.protocol, o.status, o.seen_at, o.fingerprints, o.categories, o.labels,
-           o.asn, o.org_id, o.org_name, o.country
+           o.asn, o.org_id, o.org_name, o.country, o.ptr
       FROM services o
      WHERE o.scan_started = s.started AND o.scan_id = s.id AND service_present(o.status);
   ALTER TABLE finalize_present ADD PRIMARY KEY (ip, port, transport);
@@ -165,7 +182,7 @@ BEGIN
     PERFORM refold_services(s);
   END IF;
 
-  PERFORM refresh_hosts();
+  PERFORM refresh_hosts(s);
   PERFORM refresh_scan_exposure(s);
 END $$;
 
@@ -232,50 +249,48 @@ END $$;
 -- fingerprint (a current service's if one ever named one, else a gone
 -- service's: a known router stays known), and the attribution and PTR of its
 -- latest scan.
-CREATE FUNCTION refresh_hosts() RETURNS void
+CREATE FUNCTION refresh_hosts(s scans) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
   ANALYZE finalize_ips;
-  WITH hs AS (
+  WITH rows AS (
     SELECT h.*, c.started AS last_started
       FROM finalize_ips i
       JOIN host_services h ON h.ip = i.ip
       JOIN scans c ON c.id = h.last_scan_id),
-  summary AS (
+  -- min and max over [time, id] arrays pick the first and the latest
+  -- sighting without a sort per host.
+  folded AS (
     SELECT ip, min(first_seen) AS first_seen, max(last_seen) AS last_seen,
-           count(*) FILTER (WHERE current) AS services
-      FROM hs GROUP BY ip),
-  firsts AS (
-    SELECT DISTINCT ON (ip) ip, first_scan_id FROM hs ORDER BY ip, first_seen, first_scan_id),
-  latest AS (
-    SELECT DISTINCT ON (ip) ip, last_scan_id, last_started FROM hs ORDER BY ip, last_started DESC, last_scan_id DESC),
-  categories AS (
-    SELECT ip, array_agg(DISTINCT c ORDER BY c) AS categories
-      FROM hs, unnest(hs.categories) c WHERE current GROUP BY ip),
-  labels AS (
-    SELECT ip, array_agg(DISTINCT l ORDER BY l) AS labels
-      FROM hs, unnest(hs.labels) l WHERE current GROUP BY ip),
+           min(ARRAY[epoch_us(first_seen), first_scan_id]) AS first,
+           max(ARRAY[epoch_us(last_started), last_scan_id]) AS latest,
+           count(*) FILTER (WHERE current) AS services,
+           sorted_distinct(array_cat_agg(categories) FILTER (WHERE current)) AS categories,
+           sorted_distinct(array_cat_agg(labels) FILTER (WHERE current)) AS labels
+      FROM rows GROUP BY ip),
   routers AS (
-    SELECT DISTINCT ON (ip) ip, router_fingerprint ->> 'vendor' AS vendor, router_fingerprint ->> 'product' AS product,
-           router_fingerprint ->> 'version' AS version
-      FROM hs WHERE router_fingerprint IS NOT NULL
+    SELECT DISTINCT ON (ip) ip, router_fingerprint AS fingerprint
+      FROM rows WHERE router_fingerprint IS NOT NULL
      ORDER BY ip, current DESC, last_started DESC, last_scan_id DESC, port, transport),
-  attribution AS (
-    SELECT DISTINCT ON (l.ip) l.ip, o.asn, o.org_id, o.org_name, o.country, o.ptr
-      FROM latest l
-      JOIN services o ON o.ip = l.ip AND o.scan_started = l.last_started AND o.scan_id = l.last_scan_id
-     ORDER BY l.ip, o.ptr IS NULL, o.port, o.transport)
+  -- Attribution and PTR from the host's latest scan: this scan's own rows
+  -- when it saw the host, else a look-up.
+  present AS (
+    SELECT DISTINCT ON (ip) ip, asn, org_id, org_name, country, ptr
+      FROM finalize_present ORDER BY ip, ptr IS NULL, port, transport)
   INSERT INTO hosts AS h (ip, first_seen, last_seen, first_scan_id, last_scan_id, asn, org_id, org_name, country, ptr,
                           router_vendor, router_product, router_version, categories, labels, services)
-  SELECT m.ip, m.first_seen, m.last_seen, f.first_scan_id, l.last_scan_id, a.asn, a.org_id, a.org_name, a.country,
-         a.ptr, r.vendor, r.product, r.version, coalesce(c.categories, '{}'), coalesce(b.labels, '{}'), m.services
-    FROM summary m
-    JOIN firsts f USING (ip)
-    JOIN latest l USING (ip)
-    LEFT JOIN attribution a USING (ip)
-    LEFT JOIN routers r USING (ip)
-    LEFT JOIN categories c USING (ip)
-    LEFT JOIN labels b USING (ip)
+  SELECT f.ip, f.first_seen, f.last_seen, f.first[2], f.latest[2], coalesce(p.asn, a.asn),
+         coalesce(p.org_id, a.org_id), coalesce(p.org_name, a.org_name), coalesce(p.country, a.country),
+         CASE WHEN p.ip IS NOT NULL THEN p.ptr ELSE a.ptr END, r.fingerprint ->> 'vendor',
+         r.fingerprint ->> 'product', r.fingerprint ->> 'version', f.categories, f.labels, f.services
+    FROM folded f
+    JOIN scans latest ON latest.id = f.latest[2]
+    LEFT JOIN routers r ON r.ip = f.ip
+    LEFT JOIN present p ON p.ip = f.ip AND latest.id = s.id
+    LEFT JOIN LATERAL (
+      SELECT o.asn, o.org_id, o.org_name, o.country, o.ptr FROM services o
+       WHERE p.ip IS NULL AND o.ip = f.ip AND o.scan_started = latest.started AND o.scan_id = latest.id
+       ORDER BY o.ptr IS NULL, o.port, o.transport LIMIT 1) a ON true
   ON CONFLICT (ip) DO UPDATE
      SET first_seen = excluded.first_seen, last_seen = excluded.last_seen, first_scan_id = excluded.first_scan_id,
          last_scan_id = excluded.last_scan_id, asn = excluded.asn, org_id = excluded.org_id,

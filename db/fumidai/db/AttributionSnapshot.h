@@ -4,8 +4,9 @@
 // memory, so each observation is attributed as it is written rather than by
 // a query per row. The most specific prefix wins.
 //  - ASN: pfx2as, else GeoLite2-ASN.
-//  - Organisation: AS2Org's organisation for that ASN (id, name, country),
-//    else GeoLite2's AS name under the id "AS<asn>".
+//  - Organisation: AS2Org's organisation for that ASN (id, name, country;
+//    the AS's own name when the file lacks its organisation), else the AS
+//    name the origin carried, else GeoLite2's, under the id "AS<asn>".
 //  - Country: the most specific RIR delegated block, else the organisation's.
 // Contract: immutable once built; lookup() is thread-safe; IPv4 and IPv6.
 #include <boost/asio/ip/address.hpp>
@@ -17,6 +18,7 @@
 #include <string>
 
 #include "fumidai/core/Error.h"
+#include "fumidai/db/IpPrefix.h"
 #include "fumidai/db/Session.h"
 
 namespace fumidai::db {
@@ -26,11 +28,6 @@ struct Attribution {
   std::string org_id;    // empty when unknown
   std::string org_name;  // empty when unknown
   std::string country;   // ISO 3166-1 alpha-2, empty when unknown
-};
-
-struct IpPrefix {
-  boost::asio::ip::address network;
-  unsigned length = 0;
 };
 
 class AttributionSnapshot {
@@ -61,9 +58,5 @@ class AttributionSnapshot {
   struct Tables;
   std::unique_ptr<Tables> tables_;
 };
-
-// "192.0.2.0/24", "2001:db8::/32" or a bare address (a /32 or /128). Host bits
-// set below the length are an input error, as PostgreSQL's cidr has it.
-Result<IpPrefix> parse_prefix(std::string_view text);
 
 }  // namespace fumidai::db

@@ -1,117 +1,112 @@
 #include "fumidai/db/LineReader.h"
 
-#include <fcntl.h>
-#include <fmt/format.h>
-#include <unistd.h>
+#include <zlib.h>
 
-#include <algorithm>
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 namespace fumidai::db {
+
+struct LineReader::File {
+  explicit File(gzFile f) : handle(f) {}
+  ~File() { gzclose(handle); }
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+  gzFile handle;
+};
+
 namespace {
-
-constexpr std::size_t kInitialBuffer = 4u << 20;
-
+// Bytes asked of zlib per read; a buffer holds at least this plus a line.
+constexpr std::size_t read_chunk = 256 * 1024;
 }  // namespace
 
-Result<LineReader> LineReader::open(const std::string& path, std::size_t max_line,
-                                    std::function<void(std::string_view)> on_bytes) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return make_input_error(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  return LineReader(fd, path, max_line, std::move(on_bytes));
+Result<LineReader> LineReader::open(const std::string& path, std::size_t max_line) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return make_input_error(fmt::format("{}: {}", path, ec ? ec.message() : "not a regular file"));
+  }
+  gzFile handle = gzopen(path.c_str(), "rb");
+  if (handle == nullptr) {
+    return make_input_error(fmt::format("{}: {}", path, errno != 0 ? std::strerror(errno) : "cannot open"));
+  }
+  gzbuffer(handle, read_chunk);
+  return LineReader(std::make_unique<File>(handle), path, max_line);
 }
 
-LineReader::LineReader(int fd, std::string path, std::size_t max_line, std::function<void(std::string_view)> on_bytes)
-    : fd_(fd),
-      path_(std::move(path)),
-      max_line_(max_line),
-      on_bytes_(std::move(on_bytes)),
-      buffer_(std::min(kInitialBuffer, max_line + 1)) {}
+LineReader::LineReader(std::unique_ptr<File> file, std::string path, std::size_t max_line)
+    : file_(std::move(file)), path_(std::move(path)), max_line_(max_line), buffer_(read_chunk + max_line + 2) {}
+LineReader::~LineReader() = default;
+LineReader::LineReader(LineReader&&) noexcept = default;
+LineReader& LineReader::operator=(LineReader&&) noexcept = default;
 
-LineReader::~LineReader() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-LineReader::LineReader(LineReader&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)),
-      path_(std::move(other.path_)),
-      max_line_(other.max_line_),
-      on_bytes_(std::move(other.on_bytes_)),
-      buffer_(std::move(other.buffer_)),
-      begin_(other.begin_),
-      end_(other.end_),
-      eof_(other.eof_),
-      too_long_(other.too_long_),
-      line_number_(other.line_number_),
-      error_(std::move(other.error_)) {}
-
-bool LineReader::fill() {
-  if (eof_ || error_) return false;
-  if (begin_ > 0) {  // move the unread part to the front
+Result<bool> LineReader::fill() {
+  if (at_end_) return false;
+  if (begin_ > 0) {
     std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
   }
-  if (end_ == buffer_.size()) buffer_.resize(std::min(buffer_.size() * 2, max_line_ + 1));
-  while (true) {
-    const ssize_t n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      error_ = make_error(fmt::format("cannot read {}: {}", path_, std::strerror(errno)));
-      return false;
-    }
-    if (n == 0) {
-      eof_ = true;
-      return false;
-    }
-    if (on_bytes_) on_bytes_(std::string_view(buffer_.data() + end_, static_cast<std::size_t>(n)));
-    end_ += static_cast<std::size_t>(n);
-    return true;
+  const std::size_t room = std::min(buffer_.size() - end_, read_chunk);
+  const int got = gzread(file_->handle, buffer_.data() + end_, static_cast<unsigned>(room));
+  if (got < 0) {
+    int code = 0;
+    const char* message = gzerror(file_->handle, &code);
+    return make_input_error(fmt::format("{}: unreadable after line {}: {}", path_, line_number_,
+                                        code == Z_ERRNO ? std::strerror(errno) : message));
   }
+  if (got == 0) {
+    // zlib reports a gzip stream cut short only through gzerror (Z_BUF_ERROR),
+    // so a truncated download would otherwise read as a shorter file.
+    int code = Z_OK;
+    const char* message = gzerror(file_->handle, &code);
+    if (code != Z_OK) {
+      return make_input_error(fmt::format("{}: unreadable after line {}: {}", path_, line_number_, message));
+    }
+    at_end_ = true;
+    return false;
+  }
+  end_ += static_cast<std::size_t>(got);
+  return true;
 }
 
-bool LineReader::next(std::string_view& line) {
-  too_long_ = false;
-  std::size_t searched = begin_;
-  while (true) {
-    const void* newline = std::memchr(buffer_.data() + searched, '\n', end_ - searched);
+Result<std::optional<LineReader::Line>> LineReader::next() {
+  bool too_long = false;
+  std::size_t scanned = begin_;  // no newline in [begin_, scanned)
+  for (;;) {
+    const auto* start = buffer_.data() + scanned;
+    const auto* newline = static_cast<const char*>(std::memchr(start, '\n', end_ - scanned));
     if (newline != nullptr) {
-      const std::size_t at = static_cast<const char*>(newline) - buffer_.data();
-      line = std::string_view(buffer_.data() + begin_, at - begin_);
+      const auto at = static_cast<std::size_t>(newline - buffer_.data());
+      std::string_view text(buffer_.data() + begin_, at - begin_);
       begin_ = at + 1;
       ++line_number_;
-      return true;
+      if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+      if (too_long || text.size() > max_line_) return std::optional(Line{{}, true});
+      return std::optional(Line{text, false});
     }
-    if (end_ - begin_ > max_line_) {
-      // Too long: reported empty, and everything up to the next newline dropped.
-      too_long_ = true;
+    if (end_ - begin_ > max_line_ + 1) {
+      // Over the limit with no end in sight: drop what is buffered and keep
+      // reading to the newline.
+      too_long = true;
       begin_ = end_;
-      while (fill()) {
-        const void* found = std::memchr(buffer_.data() + begin_, '\n', end_ - begin_);
-        if (found != nullptr) {
-          begin_ = static_cast<std::size_t>(static_cast<const char*>(found) - buffer_.data()) + 1;
-          break;
-        }
-        begin_ = end_;
-      }
-      line = {};
-      ++line_number_;
-      return !error_;
     }
-    searched = end_;
-    const std::size_t offset = searched - begin_;
-    if (!fill()) {
-      if (error_) return false;
-      if (end_ == begin_) return false;
-      // The last line has no newline.
-      line = std::string_view(buffer_.data() + begin_, end_ - begin_);
+    const std::size_t kept = end_ - begin_;
+    auto more = fill();
+    if (!more) return more.error();
+    scanned = begin_ + kept;
+    if (!*more) {
+      if (end_ == begin_ && !too_long) return std::optional<Line>();
+      // A last line without a newline.
+      std::string_view text(buffer_.data() + begin_, end_ - begin_);
       begin_ = end_;
       ++line_number_;
-      return true;
+      if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+      if (too_long || text.size() > max_line_) return std::optional(Line{{}, true});
+      return std::optional(Line{text, false});
     }
-    searched = begin_ + offset;
   }
 }
 

@@ -1,11 +1,12 @@
 #pragma once
-// Reads a file line by line through a large buffer, for ingest's passes over
-// JSONL. A line longer than `max_line` is not kept: next() returns it empty
-// with too_long() set, having skipped it, so an endless line costs no more
-// memory than max_line.
-// Contract: single-threaded; the returned view lives until the next call.
+// Reads a text file line by line, gzip-compressed or plain (zlib reads both),
+// in bounded memory: a line longer than the limit is reported as such and
+// passed over, never buffered whole.
+// Contract: one thread; owns the open file; a line's text is valid until the
+// next call to next().
+#include <cstddef>
 #include <cstdint>
-#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,36 +18,35 @@ namespace fumidai::db {
 
 class LineReader {
  public:
-  // `on_bytes` sees every byte of the file once, in order (for a digest).
-  static Result<LineReader> open(const std::string& path, std::size_t max_line,
-                                 std::function<void(std::string_view)> on_bytes = {});
-  ~LineReader();
-  LineReader(LineReader&& other) noexcept;
-  LineReader& operator=(LineReader&&) = delete;
+  struct Line {
+    std::string_view text;  // without "\n" or "\r\n"; empty when too_long
+    bool too_long = false;
+  };
 
-  // The next line without its '\n'; false at the end of the file or on a read
-  // error (then error() says so).
-  bool next(std::string_view& line);
-  std::uint64_t line_number() const { return line_number_; }  // of the line last returned, from 1
-  bool too_long() const { return too_long_; }
-  const std::optional<Error>& error() const { return error_; }
+  // A missing or unreadable file is an input error naming it.
+  static Result<LineReader> open(const std::string& path, std::size_t max_line);
+  ~LineReader();
+  LineReader(LineReader&&) noexcept;
+  LineReader& operator=(LineReader&&) noexcept;
+
+  // The next line, or nullopt at the end. Corrupt gzip data is an input error.
+  Result<std::optional<Line>> next();
+  // The line next() returned last, counting from 1.
+  std::uint64_t line_number() const { return line_number_; }
 
  private:
-  LineReader(int fd, std::string path, std::size_t max_line, std::function<void(std::string_view)> on_bytes);
-  // Reads more into the buffer after end_; false at the end of the file.
-  bool fill();
+  struct File;
+  LineReader(std::unique_ptr<File> file, std::string path, std::size_t max_line);
+  Result<bool> fill();  // false at the end of the file
 
-  int fd_;
+  std::unique_ptr<File> file_;
   std::string path_;
-  std::size_t max_line_;
-  std::function<void(std::string_view)> on_bytes_;
+  std::size_t max_line_ = 0;
   std::vector<char> buffer_;
-  std::size_t begin_ = 0;  // unread data is [begin_, end_)
+  std::size_t begin_ = 0;  // unread bytes are buffer_[begin_, end_)
   std::size_t end_ = 0;
-  bool eof_ = false;
-  bool too_long_ = false;
+  bool at_end_ = false;
   std::uint64_t line_number_ = 0;
-  std::optional<Error> error_;
 };
 
 }  // namespace fumidai::db

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "fumidai/db/LineReader.h"
+#include "fumidai/db/RecordLineReader.h"
 
 namespace fumidai::db {
 namespace {
@@ -128,7 +128,7 @@ Result<std::string> file_sha256(const std::string& path) {
 }  // namespace
 
 Result<RecordFileSurvey> RecordFileSurvey::of(const std::string& path, std::size_t max_line) {
-  auto reader = LineReader::open(path, max_line);
+  auto reader = RecordLineReader::open(path, max_line);
   if (!reader) return reader.error();
   // The digest and the parse each take a core's worth of time, and nothing
   // else runs yet: side by side.

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The API's queries on ~10M synthetic observations: an embedded PostgreSQL in
+# its own temporary FUMIDAI_STATE_DIR; HOSTS hosts over 100 ISPs
+# (bench/db-queries-data.sql: routers, VPN servers, proxies, other hosts with
+# their fingerprints and labels) observed by SCANS weekly scans
+# (bench/db-queries-scan.sql, made server-side), each folded in with
+# finalize_scan(); then each of the three ExposureQueries ROUNDS times, warm
+# (bench/db_query_bench.cpp), with p50 and p95 against the 100 ms goal, and
+# the plans of the statements behind them.
+# No packets, no root needed. Usage: bench/db-queries.sh [BUILD_DIR]   (default build)
+#   HOSTS (550000: ~1M observations a scan)  SCANS (10)  ROUNDS (500)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+HOSTS=${HOSTS:-550000}
+SCANS=${SCANS:-10}
+ROUNDS=${ROUNDS:-500}
+GOAL_MS=100
+[[ -f $BUILD/build.ninja ]] || tools/build.sh "$BUILD" >/dev/null
+cmake --build "$BUILD" --target fumidai db_query_bench >/dev/null
+FUMIDAI=$PWD/$BUILD/fumidai
+
+STATE=$(mktemp -d /tmp/fumidai-db-queries.XXXXXX)
+chmod 755 "$STATE"  # the server may run as user postgres
+export FUMIDAI_STATE_DIR=$STATE
+cleanup() {
+  "$FUMIDAI" db down >/dev/null 2>&1 || true
+  rm -rf "$STATE"
+}
+trap cleanup EXIT
+"$FUMIDAI" db up >/dev/null
+URL=$("$FUMIDAI" db url)
+sql() { psql "$URL" -X -q -v ON_ERROR_STOP=1 "$@"; }
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+echo "== generating $SCANS scans of $HOSTS hosts over 100 ISPs (embedded cluster in $STATE)"
+start=$(now)
+sql -v hosts="$HOSTS" -v scans="$SCANS" -f bench/db-queries-data.sql >/dev/null
+setup_done=$(now)
+insert_total=0
+fold_total=0
+for k in $(seq 1 "$SCANS"); do
+  a=$(now)
+  sql -v scan="$k" -f bench/db-queries-scan.sql
+  b=$(now)
+  sql -c "SELECT finalize_scan(id) FROM scans WHERE uid = 'bench-$k'" >/dev/null
+  c=$(now)
+  rows=$(sql -At -c "SELECT rows_ingested FROM scans WHERE uid = 'bench-$k'")
+  echo "  scan $k: $rows observations written in $(secs "$a" "$b") s, finalized in $(secs "$b" "$c") s"
+  insert_total=$(awk -v t="$insert_total" -v a="$a" -v b="$b" 'BEGIN { print t + b - a }')
+  fold_total=$(awk -v t="$fold_total" -v b="$b" -v c="$c" 'BEGIN { print t + c - b }')
+done
+sql -c "VACUUM ANALYZE" >/dev/null
+done_at=$(now)
+sql -At -F ' ' -c "SELECT (SELECT count(*) FROM services), (SELECT count(*) FROM fingerprint_matches),
+                          (SELECT count(*) FROM service_labels), (SELECT count(*) FROM host_services),
+                          (SELECT count(*) FROM hosts), (SELECT count(*) FROM hosts WHERE router_vendor IS NOT NULL),
+                          (SELECT count(DISTINCT org_id) FROM hosts), (SELECT count(DISTINCT asn) FROM hosts),
+                          pg_size_pretty(pg_database_size(current_database()))" |
+  while read -r services matches labels host_services hosts routers orgs asns size; do
+    echo "  observations $services, fingerprint matches $matches, labels $labels; folded: $host_services services," \
+      "$hosts hosts ($routers routers); $orgs ISPs, $asns ASNs; database $size"
+  done
+echo "  generation $(secs "$start" "$done_at") s: set-up $(secs "$start" "$setup_done") s," \
+  "observations $(awk -v t="$insert_total" 'BEGIN { printf "%.1f", t }') s," \
+  "finalize_scan $(awk -v t="$fold_total" 'BEGIN { printf "%.1f", t }') s, vacuum/analyze"
+
+echo "== queries, warm, $ROUNDS rounds each (goal: p95 under $GOAL_MS ms)"
+OUT=$(mktemp)
+trap 'rm -f "$OUT"; cleanup' EXIT
+"$BUILD/bench/db_query_bench" --db "$URL" --rounds "$ROUNDS" >"$OUT"
+while read -r name p50 p95 max rounds rows; do
+  case $name in
+    counts_isp_category) what="exposure counts, ISP x category, latest scan" ;;
+    counts_asn_label) what="exposure counts, ASN x label, latest scan" ;;
+    routers_page) what="one ISP's exposed routers, 100 after a cursor" ;;
+    routers_first_page) what="one ISP's exposed routers, the first 100" ;;
+    host_history) what="a host's services, history and changes" ;;
+    *) what=$name ;;
+  esac
+  verdict=$(awk -v p="$p95" -v g="$GOAL_MS" 'BEGIN { print (p < g) ? "ok" : "OVER GOAL" }')
+  printf '  %-48s p50 %8.3f ms  p95 %8.3f ms  max %8.3f ms  (%s rows a call)  %s\n' "$what" "$p50" "$p95" "$max" \
+    "$rows" "$verdict"
+done <"$OUT"
+
+echo "== plans"
+LATEST=$(sql -At -c "SELECT latest_scan_id()")
+ORG=$(sql -At -c "SELECT org_id FROM hosts GROUP BY org_id ORDER BY count(*) DESC LIMIT 1")
+CURSOR=$(sql -At -c "SELECT host(ip) FROM hosts WHERE org_id = '$ORG' AND router_vendor IS NOT NULL AND services > 0
+                       ORDER BY ip OFFSET (SELECT count(*) / 2 FROM hosts WHERE org_id = '$ORG'
+                                           AND router_vendor IS NOT NULL AND services > 0) LIMIT 1")
+HOST=$(sql -At -c "SELECT host(ip) FROM hosts WHERE router_vendor IS NOT NULL ORDER BY ip LIMIT 1 OFFSET 1000")
+explain() {
+  echo "-- $1"
+  sql -At -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) $2" | sed 's/^/   /'
+}
+explain "counts by ISP x category, scan $LATEST" \
+  "SELECT org_id, max(org_name), name, sum(services), sum(hosts) FROM scan_exposure
+    WHERE scan_id = $LATEST AND kind = 'category' GROUP BY org_id, name ORDER BY org_id, name"
+explain "routers of $ORG, the page after $CURSOR" \
+  "SELECT host(ip), router_vendor FROM hosts WHERE org_id = '$ORG' AND router_vendor IS NOT NULL AND services > 0
+    AND ip > '$CURSOR'::inet ORDER BY ip LIMIT 101"
+explain "host services of $HOST" \
+  "SELECT port, transport FROM host_services WHERE ip = '$HOST' ORDER BY current DESC, port, transport"
+explain "host history of $HOST" "SELECT * FROM host_history('$HOST')"
