@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: install packages, build, bring up the
-# lab (a closed network of namespaces answering for 198.18.0.0/16, plus real
-# services on 198.19.0.0/24), SYN-scan it, then scan --grab the services
-# from the lab's scanner namespace, and print what was found.
+# The main job on the embedded default: install packages, build, start the
+# embedded PostgreSQL (state/pg) and load the lab's ISP attribution, bring up
+# the lab (a closed network of namespaces answering for 198.18.0.0/16, plus
+# real services on 198.19.0.0/24), SYN-scan it, then scan --grab the services
+# from the lab's scanner namespace, storing both scans, and print what was
+# found and what the database says about it.
 # Usage (root): tools/run.sh     Environment: FUMIDAI_KEEP_LAB=1 leaves the lab up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +12,22 @@ tools/install-deps.sh
 tools/build.sh build
 fumidai=$PWD/build/fumidai
 lab=fumidai
+# The embedded database lives here whatever directory a command runs in.
+export FUMIDAI_STATE_DIR=$PWD/state
+
+echo "== the store: fumidai db up (embedded PostgreSQL in state/pg), and the lab's ISPs (lab/attribution)"
+"$fumidai" db up
+# Re-importing a file already imported is a no-op, so the demo can run again.
+(
+  cd lab/attribution
+  "$fumidai" import pfx2as routeviews-rv2-20250101-1200.pfx2as
+  "$fumidai" import as2org 20250101.as-org2info.txt
+  "$fumidai" import delegated delegated-apnic-extended-20250101 delegated-ripencc-extended-20250101
+  "$fumidai" import geolite2-asn GeoLite2-ASN-CSV_20250101/GeoLite2-ASN-Blocks-IPv4.csv \
+    GeoLite2-ASN-CSV_20250101/GeoLite2-ASN-Blocks-IPv6.csv
+  "$fumidai" import abuse --date 2025-01-01 abuse-contacts.csv
+  "$fumidai" import list
+)
 
 "$fumidai" lab down --name-prefix "$lab" >/dev/null
 "$fumidai" lab up --name-prefix "$lab"
@@ -21,10 +39,12 @@ source "/run/fumidai-lab/$lab/lab.env"
 
 mkdir -p state
 out=state/scan.jsonl
-echo "== fumidai scan ${PREFIX} -p ${PORTS//\\/} (inside $SCAN_NS)"
+echo "== fumidai scan --db ${PREFIX} -p ${PORTS//\\/} (inside $SCAN_NS)"
 # The lab lives in 198.18.0.0/15, which the built-in blocklist holds, so the
 # lab scan uses the same IANA list minus that range (lab/lab-blocklist.conf).
-ip netns exec "$SCAN_NS" "$fumidai" scan -p "${PORTS//\\/}" -r 100000 -c 2 -b lab/lab-blocklist.conf \
+# --db: the scan's records also go into the database, over its Unix socket,
+# which the scanner namespace reaches like any file.
+ip netns exec "$SCAN_NS" "$fumidai" scan --db -p "${PORTS//\\/}" -r 100000 -c 2 -b lab/lab-blocklist.conf \
   -o "$out" -m state/scan-summary.json "$PREFIX"
 echo "== first results ($(wc -l <"$out") open ports in $out)"
 head -n 5 "$out"
@@ -36,8 +56,8 @@ echo "== against the lab's ground truth: $(comm -12 <(echo "$truth") <(echo "$fo
 # Stage 2: scan the lab's services /24 and grab every open port in the same
 # process (scan --grab), with PTR names from the lab's dnsmasq.
 grabbed=state/grab.jsonl
-echo "== fumidai scan --grab ${SVC_PREFIX} -p ${SERVICE_PORTS//\\/} --udp-ports ${SERVICE_UDP_PORTS//\\/} (inside $SCAN_NS)"
-ip netns exec "$SCAN_NS" "$fumidai" scan --grab -p "${SERVICE_PORTS//\\/}" --udp-ports "${SERVICE_UDP_PORTS//\\/}" \
+echo "== fumidai scan --grab --db ${SVC_PREFIX} -p ${SERVICE_PORTS//\\/} --udp-ports ${SERVICE_UDP_PORTS//\\/} (inside $SCAN_NS)"
+ip netns exec "$SCAN_NS" "$fumidai" scan --grab --db -p "${SERVICE_PORTS//\\/}" --udp-ports "${SERVICE_UDP_PORTS//\\/}" \
   -r 10000 -c 1 -b lab/lab-blocklist.conf \
   --resolvers "$DNS_SERVER" --read-timeout 3 --timeout 8 -q -o "$grabbed" "$SVC_PREFIX"
 echo "== service records ($(wc -l <"$grabbed") in $grabbed), one line each:"
@@ -65,3 +85,19 @@ for line in open(sys.argv[1]):
     agree += t is not None and t["expected_status"] == r["status"] and t["protocol"] == r["protocol"]
 print(f"== against the services ground truth: {agree} of {len(truth)} services as expected")
 PY
+
+echo "== read back from the database ($("$fumidai" db url))"
+"$fumidai" db status
+psql -X -q "$("$fumidai" db url)" <<'SQL'
+\pset footer off
+\echo '-- the latest scan: exposed services per ISP and category (scan_exposure)'
+SELECT coalesce(e.org_name, '?') AS isp, e.asn, e.country, e.name AS category, e.services, e.hosts
+FROM scan_exposure e WHERE e.scan_id = latest_scan_id() AND e.kind = 'category'
+ORDER BY isp, e.asn, category;
+\echo '-- routers with a VPN or proxy exposed now (hosts), and who to tell (abuse_contacts_for)'
+SELECT h.ip, h.org_name AS isp, h.router_vendor || ' ' || h.router_product AS router, h.labels,
+       (SELECT string_agg(DISTINCT c.email, ', ') FROM abuse_contacts_for(h.ip, h.asn, now()) c) AS abuse_contact
+FROM hosts h
+WHERE h.router_vendor IS NOT NULL AND h.labels && ARRAY['vpn-on-consumer-router', 'open-proxy']
+ORDER BY h.ip;
+SQL

@@ -33,7 +33,11 @@ run_ctest() {
 echo "== build (RelWithDebInfo)"
 # No debug info in the test builds: it is most of the compile time, and only
 # the sanitizer and fuzz stages need stack traces (line tables suffice).
-if tools/build.sh build -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG"; then run_ctest build; else failed=$((failed + 1)); fi
+# One test per core; the lab tests run alone (RUN_SERIAL), the database tests
+# each in a database of their own.
+if tools/build.sh build -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG"; then run_ctest build -j "$(nproc)"; else
+  failed=$((failed + 1))
+fi
 # ctest keeps passing tests' output only in its log: the rule database's size and
 # the Recog example run's pass count, for the record.
 echo "== fingerprint database and Recog examples"

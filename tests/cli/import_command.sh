@@ -91,7 +91,7 @@ grep -q 'geolite2-asn, data date 2025-01-01, 24 rows$' "$WORK/out" || fail "geol
 cp abuse-contacts.csv "$WORK/abuse.csv"
 touch -d '2024-12-24 12:00:00 UTC' "$WORK/abuse.csv"
 expect 0 "$FUMIDAI" import abuse "$WORK/abuse.csv" --db "$URL"
-grep -q 'abuse, data date 2024-12-24, 14 rows$' "$WORK/out" || fail "abuse by mtime: $(cat "$WORK/out")"
+grep -q 'abuse, data date 2024-12-24, 16 rows$' "$WORK/out" || fail "abuse by mtime: $(cat "$WORK/out")"
 expect 0 "$FUMIDAI" import list --db "$URL"
 [[ $(grep -c '^ *[0-9]' "$WORK/out") == 6 ]] || fail "import list: $(cat "$WORK/out")"
 [[ $(grep -c ' yes ' "$WORK/out") == 5 ]] || fail "five current imports expected: $(cat "$WORK/out")"

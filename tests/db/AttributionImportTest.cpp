@@ -301,7 +301,7 @@ TEST(AttributionImport, TheLabsFilesAttributeEveryLabAddress) {
   import_lab(database);
   EXPECT_EQ(database.scalar<std::string>("SELECT string_agg(kind || '=' || rows, ' ' ORDER BY kind) FROM "
                                          "current_imports"),
-            "abuse=14 as2org=11 delegated=10 geolite2-asn=24 pfx2as=13");
+            "abuse=16 as2org=11 delegated=10 geolite2-asn=24 pfx2as=13");
   EXPECT_EQ(database.scalar<std::string>("SELECT string_agg(org_id || array_to_string(asns, ','), ' ' ORDER BY "
                                          "org_id) FROM isps"),
             "ORG-KUMO-JPNIC64498 ORG-MINATO-JPNIC64500 ORG-RHEIN-RIPE64501 ORG-SAKURA-JPNIC64496,64497 "
@@ -357,6 +357,10 @@ TEST(AttributionImport, TheLabsFilesAttributeEveryLabAddress) {
   EXPECT_EQ(database.scalar<std::string>(
                 "SELECT string_agg(email, ' ') FROM abuse_contacts_for('198.19.0.97', 64510, '2026-01-01')"),
             "abuse@hoshizora.example.net");
+  // A router persona in Kumo's /29, nested in Minato's /26: Kumo's contact.
+  EXPECT_EQ(database.scalar<std::string>(
+                "SELECT string_agg(email, ' ') FROM abuse_contacts_for('198.19.0.33', 64498, '2026-01-01')"),
+            "abuse@kumo-bb.example.jp");
 }
 
 }  // namespace
