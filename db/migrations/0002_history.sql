@@ -98,7 +98,7 @@ $$;
 
 -- Microseconds since the epoch: how times cross to the C++ query layer.
 CREATE FUNCTION epoch_us(t timestamptz) RETURNS bigint
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT (extract(epoch FROM t) * 1000000)::bigint
 $$;
 
