@@ -9,26 +9,15 @@
 #include <string_view>
 
 #include "FuzzCheck.h"
+#include "LineFuzz.h"
 #include "fumidai/db/AbuseLineParser.h"
 #include "fumidai/db/AttributionFields.h"
 
 using namespace fumidai::db;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  std::string_view input(reinterpret_cast<const char*>(data), size);
   AbuseLineParser parser;
-  while (!input.empty()) {
-    const std::size_t eol = input.find('\n');
-    const std::string_view line = input.substr(0, eol);
-    input.remove_prefix(eol == std::string_view::npos ? input.size() : eol + 1);
-    const auto parsed = parser.parse(line);
-    if (!parsed) {
-      FUZZ_CHECK(!parsed.error().message.empty());
-      FUZZ_CHECK(parsed.error().message.find('\n') == std::string::npos);
-      continue;
-    }
-    if (!*parsed) continue;
-    const AbuseRow& row = **parsed;
+  fuzz_lines(std::string_view(reinterpret_cast<const char*>(data), size), parser, [](const AbuseRow& row) {
     FUZZ_CHECK(row.prefix.has_value() != row.asn.has_value());
     if (row.prefix) {
       const auto again = parse_prefix(format_prefix(*row.prefix));
@@ -40,6 +29,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(row.email.find_first_of("\r\n") == std::string::npos);
     FUZZ_CHECK(!row.source.empty() && check_text(row.source, "x", AbuseLineParser::max_source_bytes));
     FUZZ_CHECK(!row.updated || row.updated->ok());
-  }
+  });
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "FuzzCheck.h"
+#include "LineFuzz.h"
 #include "fumidai/db/As2OrgLineParser.h"
 #include "fumidai/db/AttributionFields.h"
 
@@ -22,29 +23,18 @@ bool country_ok(const std::string& c) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  std::string_view input(reinterpret_cast<const char*>(data), size);
   As2OrgLineParser parser;
-  while (!input.empty()) {
-    const std::size_t eol = input.find('\n');
-    const std::string_view line = input.substr(0, eol);
-    input.remove_prefix(eol == std::string_view::npos ? input.size() : eol + 1);
-    const auto parsed = parser.parse(line);
-    if (!parsed) {
-      FUZZ_CHECK(!parsed.error().message.empty());
-      FUZZ_CHECK(parsed.error().message.find('\n') == std::string::npos);
-      continue;
-    }
-    if (!*parsed) continue;
-    if (const auto* org = std::get_if<As2OrgOrganization>(&**parsed)) {
+  fuzz_lines(std::string_view(reinterpret_cast<const char*>(data), size), parser, [](const auto& record) {
+    if (const auto* org = std::get_if<As2OrgOrganization>(&record)) {
       FUZZ_CHECK(!org->org_id.empty() && clean(org->org_id) && clean(org->name) && clean(org->source));
       FUZZ_CHECK(country_ok(org->country));
       FUZZ_CHECK(!org->changed || org->changed->ok());
     } else {
-      const auto& as = std::get<As2OrgAs>(**parsed);
+      const auto& as = std::get<As2OrgAs>(record);
       FUZZ_CHECK(as.asn >= 1 && as.asn <= 4294967295);
       FUZZ_CHECK(!as.org_id.empty() && clean(as.org_id) && clean(as.name) && clean(as.source));
       FUZZ_CHECK(!as.changed || as.changed->ok());
     }
-  }
+  });
   return 0;
 }

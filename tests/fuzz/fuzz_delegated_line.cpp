@@ -8,25 +8,14 @@
 #include <string_view>
 
 #include "FuzzCheck.h"
+#include "LineFuzz.h"
 #include "fumidai/db/DelegatedLineParser.h"
 
 using namespace fumidai::db;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  std::string_view input(reinterpret_cast<const char*>(data), size);
   const DelegatedLineParser parser;
-  while (!input.empty()) {
-    const std::size_t eol = input.find('\n');
-    const std::string_view line = input.substr(0, eol);
-    input.remove_prefix(eol == std::string_view::npos ? input.size() : eol + 1);
-    const auto parsed = parser.parse(line);
-    if (!parsed) {
-      FUZZ_CHECK(!parsed.error().message.empty());
-      FUZZ_CHECK(parsed.error().message.find('\n') == std::string::npos);
-      continue;
-    }
-    if (!*parsed) continue;
-    const DelegatedRow& row = **parsed;
+  fuzz_lines(std::string_view(reinterpret_cast<const char*>(data), size), parser, [](const DelegatedRow& row) {
     FUZZ_CHECK(row.country.size() == 2 && row.country[0] >= 'A' && row.country[0] <= 'Z' && row.country[1] >= 'A' &&
                row.country[1] <= 'Z');
     FUZZ_CHECK(row.status == "allocated" || row.status == "assigned");
@@ -44,6 +33,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(next <= (std::uint64_t{1} << 32));
       }
     }
-  }
+  });
   return 0;
 }

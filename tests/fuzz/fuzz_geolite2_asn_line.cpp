@@ -8,30 +8,19 @@
 #include <string_view>
 
 #include "FuzzCheck.h"
+#include "LineFuzz.h"
 #include "fumidai/db/AttributionFields.h"
 #include "fumidai/db/GeoLite2AsnLineParser.h"
 
 using namespace fumidai::db;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  std::string_view input(reinterpret_cast<const char*>(data), size);
   GeoLite2AsnLineParser parser;
-  while (!input.empty()) {
-    const std::size_t eol = input.find('\n');
-    const std::string_view line = input.substr(0, eol);
-    input.remove_prefix(eol == std::string_view::npos ? input.size() : eol + 1);
-    const auto parsed = parser.parse(line);
-    if (!parsed) {
-      FUZZ_CHECK(!parsed.error().message.empty());
-      FUZZ_CHECK(parsed.error().message.find('\n') == std::string::npos);
-      continue;
-    }
-    if (!*parsed) continue;
-    const GeoLite2AsnRow& row = **parsed;
+  fuzz_lines(std::string_view(reinterpret_cast<const char*>(data), size), parser, [](const GeoLite2AsnRow& row) {
     const auto again = parse_prefix(format_prefix(row.network));
     FUZZ_CHECK(again && *again == row.network);
     FUZZ_CHECK(row.asn >= 1 && row.asn <= 4294967295);
     FUZZ_CHECK(check_text(row.organization, "x", max_name_bytes));
-  }
+  });
   return 0;
 }

@@ -9,25 +9,14 @@
 #include <string_view>
 
 #include "FuzzCheck.h"
+#include "LineFuzz.h"
 #include "fumidai/db/Pfx2asLineParser.h"
 
 using namespace fumidai::db;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  std::string_view input(reinterpret_cast<const char*>(data), size);
   const Pfx2asLineParser parser;
-  while (!input.empty()) {
-    const std::size_t eol = input.find('\n');
-    const std::string_view line = input.substr(0, eol);
-    input.remove_prefix(eol == std::string_view::npos ? input.size() : eol + 1);
-    const auto parsed = parser.parse(line);
-    if (!parsed) {
-      FUZZ_CHECK(!parsed.error().message.empty());
-      FUZZ_CHECK(parsed.error().message.find('\n') == std::string::npos);
-      continue;
-    }
-    if (!*parsed) continue;
-    const Pfx2asRow& row = **parsed;
+  fuzz_lines(std::string_view(reinterpret_cast<const char*>(data), size), parser, [](const Pfx2asRow& row) {
     const auto again = parse_prefix(format_prefix(row.prefix));
     FUZZ_CHECK(again && *again == row.prefix);
     FUZZ_CHECK(!row.asns.empty() && row.asns.size() <= Pfx2asLineParser::max_origins);
@@ -35,6 +24,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(row.asns[i] >= 1 && row.asns[i] <= 4294967295);
       FUZZ_CHECK(std::count(row.asns.begin(), row.asns.end(), row.asns[i]) == 1);
     }
-  }
+  });
   return 0;
 }
