@@ -20,17 +20,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-fail() {
-  echo "FAIL db_command: $*" >&2
-  exit 1
-}
-expect_exit() {  # expect_exit CODE PATTERN ARGS...: runs fumidai ARGS, checks exit code and output
-  local want=$1 pattern=$2 rc=0
-  shift 2
-  "$FUMIDAI" "$@" >"$WORK/out" 2>&1 || rc=$?
-  ((rc == want)) || fail "fumidai $*: exit $rc, wanted $want: $(cat "$WORK/out")"
-  grep -qE -- "$pattern" "$WORK/out" || fail "fumidai $*: no /$pattern/ in: $(cat "$WORK/out")"
-}
+TEST_NAME=db_command
+source "$(dirname "$0")/clilib.sh"
 
 # 1.
 expect_exit 1 'not created: run `fumidai db up`' db status

@@ -28,21 +28,12 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-fail() {
-  echo "FAIL ingest_command: $*" >&2
-  exit 1
-}
+TEST_NAME=ingest_command
+source "$(dirname "$0")/clilib.sh"
 psql -qX "$ADMIN" -c "CREATE DATABASE $DB" -c "CREATE DATABASE ${DB}_empty" >/dev/null ||
   fail "cannot create the test databases on $ADMIN (is the db_cluster fixture up?)"
 "$FUMIDAI" db migrate --db "$TARGET" >/dev/null
 q() { psql -qXAt "$TARGET" -c "$1"; }
-expect_exit() {  # expect_exit CODE PATTERN ARGS...: runs fumidai ARGS, checks exit code and output
-  local want=$1 pattern=$2 rc=0
-  shift 2
-  "$FUMIDAI" "$@" >"$WORK/out" 2>&1 || rc=$?
-  ((rc == want)) || fail "fumidai $*: exit $rc, wanted $want: $(cat "$WORK/out")"
-  grep -qE -- "$pattern" "$WORK/out" || fail "fumidai $*: no /$pattern/ in: $(cat "$WORK/out")"
-}
 expect_eq() {  # expect_eq WHAT GOT WANT
   [[ $2 == "$3" ]] || fail "$1: got '$2', wanted '$3'"
 }
