@@ -11,8 +11,8 @@
 // same ingest again (same uid) completes it — the ledger skips what is in,
 // the rest goes in once.
 //
-// Contract: one producer thread. open() returns it ready; finish() or
-// abandon() ends it (the destructor abandons). The Clock is borrowed.
+// Contract: one producer thread. open() returns it ready; finish(), stop()
+// or abandon() ends it (the destructor abandons). The Clock is borrowed.
 #include <boost/json/object.hpp>
 #include <memory>
 #include <set>
