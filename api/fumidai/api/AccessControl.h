@@ -28,9 +28,10 @@ class Authenticator {
 class RateLimiter {
  public:
   virtual ~RateLimiter() = default;
-  // Takes one request from the key's budget: nullopt admits it, a duration
-  // refuses it (a 429 with Retry-After rounded up to whole seconds).
-  virtual std::optional<std::chrono::nanoseconds> admit(std::int64_t key_id) = 0;
+  // Takes one request from the key's budget (its principal's rate_limit):
+  // nullopt admits it, a duration refuses it (a 429 with Retry-After rounded
+  // up to whole seconds).
+  virtual std::optional<std::chrono::nanoseconds> admit(const Principal& who) = 0;
 };
 
 struct AuditEntry {

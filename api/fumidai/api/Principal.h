@@ -23,11 +23,19 @@ struct Constituency {
   bool unrestricted() const { return asns.empty() && prefixes.empty() && countries.empty(); }
 };
 
+// A key's request budget: a token bucket of `burst` requests refilled at
+// `per_second`.
+struct RateLimit {
+  double per_second = 10;
+  double burst = 50;
+};
+
 struct Principal {
   std::int64_t key_id = 0;
   std::string key_name;
   Role role = Role::researcher;
   Constituency constituency;  // empty unless role == analyst
+  RateLimit rate_limit;
 };
 
 }  // namespace fumidai::api
