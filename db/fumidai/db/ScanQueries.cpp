@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <limits>
 #include <pqxx/pqxx>
 
 #include "fumidai/db/PageCursor.h"
