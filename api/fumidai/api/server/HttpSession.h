@@ -64,8 +64,8 @@ class HttpSession : public ConnectionTracker::Connection, public std::enable_sha
   boost::beast::tcp_stream& socket_stream();
 
   SessionServices& services_;
+  std::string remote_;  // before stream_: read from the socket the stream takes over
   Stream stream_;
-  std::string remote_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   IncomingRequest request_;
@@ -84,6 +84,12 @@ class HttpSession : public ConnectionTracker::Connection, public std::enable_sha
   bool closed_ = false;
 };
 
+template <>
+HttpSession<PlainStream>::HttpSession(SessionServices& services, boost::asio::ip::tcp::socket socket,
+                                      boost::asio::ssl::context* tls);
+template <>
+HttpSession<TlsStream>::HttpSession(SessionServices& services, boost::asio::ip::tcp::socket socket,
+                                    boost::asio::ssl::context* tls);
 extern template class HttpSession<PlainStream>;
 extern template class HttpSession<TlsStream>;
 
