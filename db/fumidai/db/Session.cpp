@@ -15,6 +15,8 @@ struct Session::Connection {
 
 pqxx::connection_base& Session::connection() { return connection_->connection; }
 
+bool Session::is_open() const { return connection_ != nullptr && connection_->connection.is_open(); }
+
 Session::Session(std::unique_ptr<Connection> connection, std::string conninfo)
     : connection_(std::move(connection)), conninfo_(std::move(conninfo)) {}
 Session::~Session() = default;

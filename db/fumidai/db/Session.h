@@ -30,6 +30,9 @@ class Session {
   // For code inside db/ only, and only under guarded().
   pqxx::connection_base& connection();
   const std::string& conninfo() const { return conninfo_; }
+  // False once the connection has broken (the server went away); a pool
+  // drops such a session rather than lend it again.
+  bool is_open() const;
 
  private:
   struct Connection;
