@@ -6,7 +6,7 @@
 #include "fumidai/scanner/grab/PortProfile.h"
 #include "fumidai/scanner/grab/ProbeRegistry.h"
 #include "fumidai/scanner/grab/TargetLineParser.h"
-#include "fumidai/scanner/grab/TokenBucket.h"
+#include "fumidai/core/TokenBucket.h"
 
 namespace fumidai::scanner {
 namespace {

@@ -1,9 +1,9 @@
-#include "fumidai/scanner/grab/TokenBucket.h"
+#include "fumidai/core/TokenBucket.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace fumidai::scanner {
+namespace fumidai {
 
 TokenBucket::TokenBucket(double rate, double burst) : unlimited_(rate <= 0) {
   if (unlimited_) return;
@@ -28,4 +28,4 @@ Nanos TokenBucket::next_token(Nanos now) const {
   return std::max(now, due_ - tolerance_);
 }
 
-}  // namespace fumidai::scanner
+}  // namespace fumidai
