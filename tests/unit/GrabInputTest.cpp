@@ -104,6 +104,17 @@ TEST(TokenBucket, PacesOnTheInjectedClock) {
   for (int i = 0; i < 1000; ++i) EXPECT_TRUE(unlimited.try_take(t0));
 }
 
+TEST(TokenBucket, AnIdleBucketHoldsTheBurstAndNoMore) {
+  TokenBucket b(10, 3);  // one every 100 ms, 3 saved up
+  for (Nanos t0 : {Nanos(1s), Nanos(60s)}) {  // at the start, and after a long pause
+    EXPECT_TRUE(b.try_take(t0));
+    EXPECT_TRUE(b.try_take(t0));
+    EXPECT_TRUE(b.try_take(t0));
+    EXPECT_FALSE(b.try_take(t0));
+    EXPECT_EQ(b.next_token(t0), t0 + 100ms);
+  }
+}
+
 TEST(PolitenessGate, CountsPerHostAndPerPrefix) {
   PolitenessGate g(2, 3);
   const std::uint32_t a = 0xc6120301, b = 0xc6120302, other = 0xc6120401;

@@ -19,7 +19,8 @@ bool TokenBucket::try_take(Nanos now) {
     due_ = now;
   }
   if (due_ - now > tolerance_) return false;
-  due_ = std::max(due_, now - tolerance_) + interval_;
+  // Never earlier than now: an idle bucket holds `burst` tokens, not one more.
+  due_ = std::max(due_, now) + interval_;
   return true;
 }
 
