@@ -128,7 +128,7 @@ Result<NewApiKey> ApiKeyStore::validate(NewApiKey key) {
   }
   for (auto& prefix : c.prefixes) {
     auto parsed = parse_prefix(prefix);
-    if (!parsed) return make_input_error(fmt::format("bad prefix {:?}: {}", prefix, parsed.error().message));
+    if (!parsed) return parsed.error();  // "bad prefix "...": why"
     prefix = format_prefix(*parsed);
   }
   for (auto& country : c.countries) {
@@ -147,8 +147,8 @@ Result<NewApiKey> ApiKeyStore::validate(NewApiKey key) {
     return make_input_error("an analyst key needs a constituency: at least one ASN, prefix or country");
   }
   if (key.role != ApiRole::analyst && !c.empty()) {
-    return make_input_error(fmt::format("a {} key sees everything: a constituency is for analyst keys only",
-                                        role_name(key.role)));
+    return make_input_error(fmt::format("{} key sees everything: a constituency is for analyst keys only",
+                                        key.role == ApiRole::admin ? "an admin" : "a researcher"));
   }
   if (!std::isfinite(key.rate.per_second) || key.rate.per_second <= 0 || key.rate.per_second > kMaxRate) {
     return make_input_error(fmt::format("bad rate {}: requests per second, more than 0 and at most {}",
