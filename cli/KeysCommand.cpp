@@ -132,8 +132,8 @@ int run_list(const KeysOptions& options) {
     fmt::print("no API keys yet: `fumidai keys create NAME --role admin|analyst|researcher`\n");
     return 0;
   }
-  fmt::print("{:>5}  {:<24}  {:<10}  {:<8}  {:>8}  {:>6}  {:<27}  {:<27}  {:<27}  {}\n", "id", "name", "role",
-             "prefix", "rate/s", "burst", "created", "last used", "revoked", "constituency");
+  fmt::print("{:>5}  {:<24}  {:<10}  {:<8}  {:>8}  {:>6}  {:<27}  {:<27}  {:<27}  {}\n", "id", "name", "role", "prefix",
+             "rate/s", "burst", "created", "last used", "revoked", "constituency");
   for (const auto& k : *keys) {
     fmt::print("{:>5}  {:<24}  {:<10}  {:<8}  {:>8}  {:>6}  {:<27}  {:<27}  {:<27}  {}\n", k.id, k.name,
                db::role_name(k.role), k.token_prefix, k.rate.per_second, k.rate.burst, time_text(k.created_at),
@@ -166,9 +166,10 @@ void register_keys_command(CLI::App& root, int& exit_code) {
 
   CLI::App* create = keys->add_subcommand("create", "Make a key and print its token (only the hash is stored)");
   create->add_option("NAME", options->name, "1-64 characters of A-Z a-z 0-9 . _ -")->required();
-  create->add_option("--role", options->role,
-                     "admin (everything), analyst (its constituency only) or researcher (statistics, "
-                     "pseudonymized exports)")
+  create
+      ->add_option("--role", options->role,
+                   "admin (everything), analyst (its constituency only) or researcher (statistics, "
+                   "pseudonymized exports)")
       ->required();
   create->add_option("--asn", options->asns, "An analyst's ASN (repeatable): 64500 or AS64500");
   create->add_option("--prefix", options->prefixes, "An analyst's network (repeatable): CIDR, host bits clear");

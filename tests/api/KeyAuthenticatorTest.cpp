@@ -90,9 +90,10 @@ TEST(KeyAuthenticator, MalformedTokensNeverReachTheStore) {
   CountingStore store;
   const auto token = store.add(1, db::ApiRole::admin);
   KeyAuthenticator auth(store.lookup(), clock);
-  for (const std::string& bad : std::vector<std::string>{std::string(), std::string("Bearer ") + token, token + " ", token.substr(1),
-                          "fmd_ABCDEFGH_" + token.substr(13), std::string("' OR 1=1 --"), std::string(4096, 'a'),
-                          token.substr(0, 12) + "-" + token.substr(13), std::string("fmd_\0\0", 6)}) {
+  for (const std::string& bad :
+       std::vector<std::string>{std::string(), std::string("Bearer ") + token, token + " ", token.substr(1),
+                                "fmd_ABCDEFGH_" + token.substr(13), std::string("' OR 1=1 --"), std::string(4096, 'a'),
+                                token.substr(0, 12) + "-" + token.substr(13), std::string("fmd_\0\0", 6)}) {
     auto p = auth.authenticate(bad);
     ASSERT_TRUE(p) << bad;
     EXPECT_FALSE(*p) << bad;

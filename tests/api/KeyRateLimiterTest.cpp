@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "fumidai/api/auth/KeyRateLimiter.h"
 #include "fumidai/core/ManualClock.h"
 
@@ -80,6 +84,23 @@ TEST(KeyRateLimiter, StaysBoundedAndForgetsFullBucketsFirst) {
   // Nothing full: the least recently used goes.
   EXPECT_FALSE(limiter.admit(key(4, 0.1, 1)));
   EXPECT_EQ(limiter.tracked(), 2u);
+}
+
+TEST(KeyRateLimiter, ConcurrentRequestsShareOneBudget) {
+  ManualClock clock(1000s);  // frozen: no refill while the threads run
+  KeyRateLimiter limiter(clock, 4);
+  std::atomic<int> admitted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 1000; ++i) {
+        if (!limiter.admit(key(1, 1, 100))) ++admitted;
+        limiter.admit(key(2 + t, 1, 1));  // other keys, churning the map
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(admitted.load(), 100);
 }
 
 }  // namespace

@@ -1,10 +1,9 @@
 // ApiKeyStore against a real PostgreSQL: tokens, hashing, validation,
 // revocation.
-#include "fumidai/db/ApiKeyStore.h"
-
 #include <gtest/gtest.h>
 
 #include "TestDatabase.h"
+#include "fumidai/db/ApiKeyStore.h"
 
 namespace fumidai::db {
 namespace {
@@ -134,9 +133,9 @@ TEST(ApiKeyStore, RefusesBadKeysAndWritesNothing) {
   NewApiKey bad_rate{"f", ApiRole::admin, {}, {0, 5}};
   NewApiKey nan_rate{"f", ApiRole::admin, {}, {std::nan(""), 5}};
   NewApiKey bad_burst{"f", ApiRole::admin, {}, {1, 0.5}};
-  for (const auto& bad : {analyst_without, admin_with, bad_cidr, bad_prefix, bad_country, bad_asn, bad_rate,
-                          nan_rate, bad_burst, admin(""), admin(std::string(65, 'x')), admin("robert'); DROP TABLE"),
-                          admin("a b"), admin("taken")}) {
+  for (const auto& bad :
+       {analyst_without, admin_with, bad_cidr, bad_prefix, bad_country, bad_asn, bad_rate, nan_rate, bad_burst,
+        admin(""), admin(std::string(65, 'x')), admin("robert'); DROP TABLE"), admin("a b"), admin("taken")}) {
     auto created = store.create(bad);
     ASSERT_FALSE(created) << bad.name;
     EXPECT_EQ(created.error().kind, Error::Kind::invalid_input) << created.error().message;

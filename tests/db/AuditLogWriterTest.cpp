@@ -1,9 +1,8 @@
 // AuditLogWriter against a real PostgreSQL: order, awkward text, reconnects.
-#include "fumidai/db/AuditLogWriter.h"
-
 #include <gtest/gtest.h>
 
 #include "TestDatabase.h"
+#include "fumidai/db/AuditLogWriter.h"
 
 namespace fumidai::db {
 namespace {
@@ -69,8 +68,9 @@ TEST(AuditLogWriter, ReconnectsAfterALostConnection) {
   AuditLogWriter writer(database.conninfo());
   ASSERT_TRUE(writer.write({record(0)}));
   ASSERT_TRUE(writer.connected());
-  database.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid()");
+  database.exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+      "AND pid <> pg_backend_pid()");
   auto lost = writer.write({record(1)});
   ASSERT_FALSE(lost);
   EXPECT_EQ(lost.error().kind, Error::Kind::failure);

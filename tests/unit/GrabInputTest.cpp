@@ -2,11 +2,11 @@
 // format, stdin target lines, the token bucket and the politeness gate.
 #include <gtest/gtest.h>
 
+#include "fumidai/core/TokenBucket.h"
 #include "fumidai/scanner/grab/PolitenessGate.h"
 #include "fumidai/scanner/grab/PortProfile.h"
 #include "fumidai/scanner/grab/ProbeRegistry.h"
 #include "fumidai/scanner/grab/TargetLineParser.h"
-#include "fumidai/core/TokenBucket.h"
 
 namespace fumidai::scanner {
 namespace {
@@ -105,7 +105,7 @@ TEST(TokenBucket, PacesOnTheInjectedClock) {
 }
 
 TEST(TokenBucket, AnIdleBucketHoldsTheBurstAndNoMore) {
-  TokenBucket b(10, 3);  // one every 100 ms, 3 saved up
+  TokenBucket b(10, 3);                       // one every 100 ms, 3 saved up
   for (Nanos t0 : {Nanos(1s), Nanos(60s)}) {  // at the start, and after a long pause
     EXPECT_TRUE(b.try_take(t0));
     EXPECT_TRUE(b.try_take(t0));

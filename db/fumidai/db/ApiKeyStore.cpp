@@ -28,8 +28,8 @@ constexpr std::string_view kPrefixTaken = "api_keys_token_prefix_key";
 bool valid_name(std::string_view name) {
   return !name.empty() && name.size() <= ApiKeyStore::kMaxNameLength &&
          std::all_of(name.begin(), name.end(), [](char c) {
-           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                  c == '_' || c == '-';
+           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                  c == '-';
          });
 }
 
@@ -114,14 +114,14 @@ ApiKeyStore::ApiKeyStore(Session& session) : session_(session) {}
 
 Result<NewApiKey> ApiKeyStore::validate(NewApiKey key) {
   if (!valid_name(key.name)) {
-    return make_input_error(fmt::format("bad key name {:?}: 1-{} characters of A-Z a-z 0-9 . _ -",
-                                        key.name.substr(0, 80), kMaxNameLength));
+    return make_input_error(
+        fmt::format("bad key name {:?}: 1-{} characters of A-Z a-z 0-9 . _ -", key.name.substr(0, 80), kMaxNameLength));
   }
   auto& c = key.constituency;
   if (c.asns.size() > kMaxConstituencyEntries || c.prefixes.size() > kMaxConstituencyEntries ||
       c.countries.size() > kMaxConstituencyEntries) {
-    return make_input_error(fmt::format("a constituency holds at most {} ASNs, prefixes and countries each",
-                                        kMaxConstituencyEntries));
+    return make_input_error(
+        fmt::format("a constituency holds at most {} ASNs, prefixes and countries each", kMaxConstituencyEntries));
   }
   for (auto asn : c.asns) {
     if (asn < 1 || asn > kMaxAsn) return make_input_error(fmt::format("bad ASN {}: not 1-{}", asn, kMaxAsn));
@@ -135,8 +135,8 @@ Result<NewApiKey> ApiKeyStore::validate(NewApiKey key) {
     if (country.size() != 2 || !std::all_of(country.begin(), country.end(), [](char ch) {
           return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
         })) {
-      return make_input_error(fmt::format("bad country {:?}: an ISO 3166-1 alpha-2 code such as DE",
-                                          country.substr(0, 16)));
+      return make_input_error(
+          fmt::format("bad country {:?}: an ISO 3166-1 alpha-2 code such as DE", country.substr(0, 16)));
     }
     for (auto& ch : country) ch = static_cast<char>(ch & ~0x20);
   }
@@ -151,8 +151,8 @@ Result<NewApiKey> ApiKeyStore::validate(NewApiKey key) {
                                         key.role == ApiRole::admin ? "an admin" : "a researcher"));
   }
   if (!std::isfinite(key.rate.per_second) || key.rate.per_second <= 0 || key.rate.per_second > kMaxRate) {
-    return make_input_error(fmt::format("bad rate {}: requests per second, more than 0 and at most {}",
-                                        key.rate.per_second, kMaxRate));
+    return make_input_error(
+        fmt::format("bad rate {}: requests per second, more than 0 and at most {}", key.rate.per_second, kMaxRate));
   }
   if (!std::isfinite(key.rate.burst) || key.rate.burst < 1 || key.rate.burst > kMaxRate) {
     return make_input_error(fmt::format("bad burst {}: 1 to {} requests", key.rate.burst, kMaxRate));
@@ -206,9 +206,9 @@ Result<std::optional<ApiKey>> ApiKeyStore::find(std::string_view token) {
 Result<std::optional<ApiKey>> ApiKeyStore::find(const ApiToken& token) {
   return guarded("looking up an API key", [&]() -> Result<std::optional<ApiKey>> {
     pqxx::work tx(session_.connection());
-    const auto rows = tx.exec_params(
-        std::string(kColumns) + ", encode(secret_hash, 'hex')" + kFrom + "WHERE token_prefix = $1 AND revoked_at IS NULL",
-        token.prefix);
+    const auto rows = tx.exec_params(std::string(kColumns) + ", encode(secret_hash, 'hex')" + kFrom +
+                                         "WHERE token_prefix = $1 AND revoked_at IS NULL",
+                                     token.prefix);
     if (rows.empty()) return std::optional<ApiKey>();
     const auto stored = from_hex(rows[0][12].as<std::string>());
     const auto given = token.secret_hash();
@@ -250,8 +250,8 @@ Result<RevokedApiKey> ApiKeyStore::revoke(std::string_view name_or_id) {
       revoked.already_revoked = true;
       return revoked;
     }
-    const auto at = tx.exec_params1("UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING epoch_us(revoked_at)",
-                                    revoked.key.id);
+    const auto at = tx.exec_params1(
+        "UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING epoch_us(revoked_at)", revoked.key.id);
     revoked.key.revoked_at = from_micros(at[0].as<long long>());
     tx.commit();
     return revoked;

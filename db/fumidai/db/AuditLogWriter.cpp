@@ -99,8 +99,7 @@ void AuditLogWriter::append_row(std::string& out, const AuditRecord& r) {
   append_field(out, r.target);
   append_field(out, r.route);
   const auto max_bigint = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-  out += fmt::format("{}\t{}\t{}\t", std::min<unsigned>(r.status, 999), std::min(r.bytes, max_bigint),
-                     r.duration_us);
+  out += fmt::format("{}\t{}\t{}\t", std::min<unsigned>(r.status, 999), std::min(r.bytes, max_bigint), r.duration_us);
   append_field(out, r.remote);
   append_copy_text(out, storable(r.request_id));
   out.push_back('\n');

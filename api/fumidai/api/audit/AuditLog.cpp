@@ -13,8 +13,8 @@ std::unique_ptr<AuditLog> AuditLog::to_database(std::string conninfo, AuditLogOp
                                                 AuditDropCounter on_drop) {
   // Used by the writer thread only, as AuditLogWriter requires.
   auto database = std::make_shared<db::AuditLogWriter>(std::move(conninfo));
-  auto write = [database, records = std::vector<db::AuditRecord>()](
-                   const std::vector<AuditEntry>& entries) mutable -> Result<> {
+  auto write = [database,
+                records = std::vector<db::AuditRecord>()](const std::vector<AuditEntry>& entries) mutable -> Result<> {
     records.clear();
     for (const auto& e : entries) {
       records.push_back(db::AuditRecord{e.wall_time_ns, e.key_id, e.key_name, e.method, e.target, e.route, e.status,

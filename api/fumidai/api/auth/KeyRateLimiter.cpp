@@ -4,7 +4,8 @@
 
 namespace fumidai::api {
 
-KeyRateLimiter::KeyRateLimiter(Clock& clock, std::size_t max_keys) : clock_(clock), max_keys_(std::max<std::size_t>(1, max_keys)) {}
+KeyRateLimiter::KeyRateLimiter(Clock& clock, std::size_t max_keys)
+    : clock_(clock), max_keys_(std::max<std::size_t>(1, max_keys)) {}
 
 std::optional<std::chrono::nanoseconds> KeyRateLimiter::admit(const Principal& who) {
   const Nanos now = clock_.now();
