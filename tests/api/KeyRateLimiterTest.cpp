@@ -88,14 +88,14 @@ TEST(KeyRateLimiter, StaysBoundedAndForgetsFullBucketsFirst) {
 
 TEST(KeyRateLimiter, ConcurrentRequestsShareOneBudget) {
   ManualClock clock(1000s);  // frozen: no refill while the threads run
-  KeyRateLimiter limiter(clock, 4);
+  KeyRateLimiter limiter(clock, 16);
   std::atomic<int> admitted{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 1000; ++i) {
         if (!limiter.admit(key(1, 1, 100))) ++admitted;
-        limiter.admit(key(2 + t, 1, 1));  // other keys, churning the map
+        limiter.admit(key(2 + t, 1, 1));  // other keys at the same time
       }
     });
   }
