@@ -1,7 +1,10 @@
 // AuditLogWriter against a real PostgreSQL: order, awkward text, reconnects.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "TestDatabase.h"
+#include "fumidai/api/audit/AuditLog.h"
 #include "fumidai/db/AuditLogWriter.h"
 
 namespace fumidai::db {
@@ -85,6 +88,40 @@ TEST(AuditLogWriter, AnUnreachableServerIsAFailureToRetry) {
   auto written = writer.write({record(0)});
   ASSERT_FALSE(written);
   EXPECT_EQ(written.error().kind, Error::Kind::failure);
+}
+
+// The API's AuditLog over this writer: a server restart's worth of lost
+// connection loses and reorders nothing.
+TEST(AuditLogWriter, TheApisAuditLogWritesInOrderThroughALostConnection) {
+  TestDatabase database;
+  api::AuditLogOptions options;
+  options.max_batch = 50;
+  options.retry_first = std::chrono::milliseconds(10);
+  options.retry_max = std::chrono::milliseconds(100);
+  auto log = api::AuditLog::to_database(database.conninfo(), options);
+  const auto entry = [](int n) {
+    api::AuditEntry e;
+    e.wall_time_ns = 1767225600000000000 + static_cast<std::int64_t>(n) * 1000;
+    e.method = "GET";
+    e.target = "/v1/scans";
+    e.status = 200;
+    e.duration_us = n;
+    return e;
+  };
+  for (int i = 0; i < 500; ++i) log->record(entry(i));
+  while (log->written() < 500) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  database.exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+      "AND pid <> pg_backend_pid()");
+  for (int i = 500; i < 1000; ++i) log->record(entry(i));
+  log->stop();
+  EXPECT_EQ(log->written(), 1000u);
+  EXPECT_EQ(log->dropped(), 0u);
+  EXPECT_GE(log->write_failures(), 1u);
+  EXPECT_EQ(database.scalar<long>("SELECT count(*) FROM audit_log"), 1000);
+  EXPECT_EQ(database.scalar<long>("SELECT count(*) FROM (SELECT duration_us, row_number() OVER (ORDER BY id) AS n "
+                                  "FROM audit_log) x WHERE duration_us <> n - 1"),
+            0);
 }
 
 }  // namespace
