@@ -9,6 +9,7 @@
 #include "GrabCommand.h"
 #include "ImportCommand.h"
 #include "IngestCommand.h"
+#include "KeysCommand.h"
 #include "LabCommand.h"
 #include "ScanCommand.h"
 
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   fumidai::cli::register_db_command(app, exit_code);
   fumidai::cli::register_import_command(app, exit_code);
   fumidai::cli::register_ingest_command(app, exit_code);
+  fumidai::cli::register_keys_command(app, exit_code);
   fumidai::lab::register_lab_command(app, exit_code);
   try {
     app.parse(argc, argv);
