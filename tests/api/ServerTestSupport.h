@@ -172,7 +172,7 @@ class BasicClient {
   void send(const std::string& bytes) { boost::asio::write(stream_, boost::asio::buffer(bytes)); }
 
   // The next response, or nullopt if the connection closed or the guard ran out.
-  std::optional<http::response<http::string_body>> read(std::size_t body_limit = 64 * 1024 * 1024) {
+  std::optional<http::response<http::string_body>> read(std::size_t body_limit = 128 * 1024 * 1024) {
     http::response_parser<http::string_body> parser;
     parser.body_limit(body_limit);
     boost::beast::error_code result = boost::asio::error::timed_out;
