@@ -83,9 +83,8 @@ class ServerTest : public ::testing::Test {
       return json(fmt::format(R"({{"bytes":{}}})", request.body.size()));
     });
     add("GET", "/v1/admin", Access::admin, [](const ApiRequest&, HandlerContext&) { return json("{}"); });
-    add("GET", "/v1/throws", Access::open, [](const ApiRequest&, HandlerContext&) -> ApiResponse {
-      throw std::runtime_error("handler bug");
-    });
+    add("GET", "/v1/throws", Access::open,
+        [](const ApiRequest&, HandlerContext&) -> ApiResponse { throw std::runtime_error("handler bug"); });
     add("GET", "/v1/slow", Access::open, [this](const ApiRequest&, HandlerContext&) {
       gate.arrive_and_wait();
       return json(R"({"slow":true})");
@@ -203,8 +202,8 @@ TEST_F(ServerTest, BadParametersAre400NamingEveryOne) {
 TEST_F(ServerTest, InvalidUtf8NulAndTraversalAre400) {
   TestServer server(routes, metrics);
   Client client(server.port());
-  for (const char* target : {"/v1/echo/%ff", "/v1/echo/a%00b", "/v1/echo/%C0%AF", "/v1/../healthz",
-                             "/v1/echo/%2e%2e", "/v1//echo", "/healthz?x=%0d%0a"}) {
+  for (const char* target : {"/v1/echo/%ff", "/v1/echo/a%00b", "/v1/echo/%C0%AF", "/v1/../healthz", "/v1/echo/%2e%2e",
+                             "/v1//echo", "/healthz?x=%0d%0a"}) {
     auto response = client.get(target);
     ASSERT_TRUE(response) << target;
     EXPECT_EQ(response->result_int(), 400u) << target;
@@ -357,7 +356,10 @@ class CountingStream : public BodyStream {
  public:
   CountingStream(std::size_t chunks, std::size_t chunk_bytes, std::atomic<std::size_t>& pulled,
                  std::atomic<int>& concurrent, std::atomic<int>& max_concurrent)
-      : chunks_(chunks), chunk_bytes_(chunk_bytes), pulled_(pulled), concurrent_(concurrent),
+      : chunks_(chunks),
+        chunk_bytes_(chunk_bytes),
+        pulled_(pulled),
+        concurrent_(concurrent),
         max_concurrent_(max_concurrent) {}
   Result<std::optional<std::string>> next_chunk() override {
     const int now = ++concurrent_;
@@ -405,7 +407,8 @@ TEST_F(ServerTest, StreamsManyChunksPullingOnlyAsTheClientReads) {
   EXPECT_EQ(response->result_int(), 200u);
   EXPECT_TRUE(response->chunked());
   EXPECT_EQ(response->body().size(), kChunks * kChunkBytes);
-  EXPECT_EQ(response->body().substr((kChunks - 1) * kChunkBytes), fmt::format("{:0{}}\n", kChunks - 1, kChunkBytes - 1));
+  EXPECT_EQ(response->body().substr((kChunks - 1) * kChunkBytes),
+            fmt::format("{:0{}}\n", kChunks - 1, kChunkBytes - 1));
   EXPECT_EQ(pulled.load(), kChunks);
   EXPECT_EQ(max_concurrent.load(), 1);
   auto healthy = client.get("/healthz");  // the connection is still good after the last chunk

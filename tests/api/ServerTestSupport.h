@@ -162,11 +162,11 @@ class TestServer {
 template <class Stream>
 class BasicClient {
  public:
-  explicit BasicClient(std::uint16_t port, boost::asio::ssl::context* tls = nullptr)
-      : stream_(make_stream(tls)) {
+  explicit BasicClient(std::uint16_t port, boost::asio::ssl::context* tls = nullptr) : stream_(make_stream(tls)) {
     boost::beast::get_lowest_layer(stream_).connect(
         boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
-    if constexpr (!std::is_same_v<Stream, boost::beast::tcp_stream>) stream_.handshake(boost::asio::ssl::stream_base::client);
+    if constexpr (!std::is_same_v<Stream, boost::beast::tcp_stream>)
+      stream_.handshake(boost::asio::ssl::stream_base::client);
   }
 
   void send(const std::string& bytes) { boost::asio::write(stream_, boost::asio::buffer(bytes)); }
