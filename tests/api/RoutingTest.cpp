@@ -175,9 +175,12 @@ TEST(ParamValidatorTest, ReportsEveryBadParameterAtOnce) {
   std::vector<ParamSpec> specs = {param("asn", ParamType::asn), param("prefix", ParamType::cidr),
                                   param("country", ParamType::country)};
   specs[0].repeated = true;
-  auto outcome = ParamValidator::validate(
-      specs, {{"asn", "AS1"}, {"asn", "x"}, {"prefix", "10.0.0.1/8"}, {"colour", "red"}, {"country", "de"},
-              {"country", "fr"}});
+  auto outcome = ParamValidator::validate(specs, {{"asn", "AS1"},
+                                                  {"asn", "x"},
+                                                  {"prefix", "10.0.0.1/8"},
+                                                  {"colour", "red"},
+                                                  {"country", "de"},
+                                                  {"country", "fr"}});
   ASSERT_EQ(outcome.invalid.size(), 4u);
   EXPECT_EQ(outcome.invalid[0].name, "asn");
   EXPECT_EQ(outcome.invalid[1].name, "prefix");

@@ -162,17 +162,17 @@ class TestServer {
 template <class Stream>
 class BasicClient {
  public:
-  explicit BasicClient(std::uint16_t port, boost::asio::ssl::context* tls = nullptr)
-      : stream_(make_stream(tls)) {
+  explicit BasicClient(std::uint16_t port, boost::asio::ssl::context* tls = nullptr) : stream_(make_stream(tls)) {
     boost::beast::get_lowest_layer(stream_).connect(
         boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
-    if constexpr (!std::is_same_v<Stream, boost::beast::tcp_stream>) stream_.handshake(boost::asio::ssl::stream_base::client);
+    if constexpr (!std::is_same_v<Stream, boost::beast::tcp_stream>)
+      stream_.handshake(boost::asio::ssl::stream_base::client);
   }
 
   void send(const std::string& bytes) { boost::asio::write(stream_, boost::asio::buffer(bytes)); }
 
   // The next response, or nullopt if the connection closed or the guard ran out.
-  std::optional<http::response<http::string_body>> read(std::size_t body_limit = 64 * 1024 * 1024) {
+  std::optional<http::response<http::string_body>> read(std::size_t body_limit = 128 * 1024 * 1024) {
     http::response_parser<http::string_body> parser;
     parser.body_limit(body_limit);
     boost::beast::error_code result = boost::asio::error::timed_out;

@@ -22,7 +22,8 @@ void register_health_routes(RouteRegistry& routes, ServerMetrics& metrics) {
               .params = {},
               .handler = [](const ApiRequest&, HandlerContext& context) {
                 auto session = context.database();
-                if (!session) return problem(503, "Service Unavailable", "no database session: " + session.error().message);
+                if (!session)
+                  return problem(503, "Service Unavailable", "no database session: " + session.error().message);
                 auto answered = db::ping(**session);
                 if (!answered) return problem(503, "Service Unavailable", answered.error().message);
                 ApiResponse response;

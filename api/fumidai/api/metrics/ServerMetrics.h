@@ -27,7 +27,7 @@ class ServerMetrics {
  public:
   // Upper bounds of the latency histogram's buckets, in seconds (+Inf added).
   static constexpr std::array<double, 13> kLatencyBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                                            0.25,  0.5,    1,     2.5,  5,     10};
+                                                             0.25,  0.5,    1,     2.5,  5,     10};
 
   // One finished request. `route` is the route's name, "" when none matched.
   void record_request(std::string_view route, unsigned status, std::chrono::nanoseconds duration);

@@ -62,8 +62,7 @@ Result<std::string> decode(std::string_view text, bool plus_is_space, std::strin
 
 }  // namespace
 
-Result<RequestTarget> RequestTarget::parse(std::string_view target, std::size_t max_bytes,
-                                           std::size_t max_parameters) {
+Result<RequestTarget> RequestTarget::parse(std::string_view target, std::size_t max_bytes, std::size_t max_parameters) {
   if (target.size() > max_bytes) return make_input_error(fmt::format("request target longer than {} bytes", max_bytes));
   if (target.empty() || target.front() != '/') {
     return make_input_error(fmt::format("request target {} is not a path starting with '/'", quoted(target)));

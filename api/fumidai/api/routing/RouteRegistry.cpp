@@ -80,8 +80,8 @@ RouteRegistry::Lookup RouteRegistry::find(std::string_view method, std::string_v
       continue;
     }
     if (!matches(route.pattern, segments, &candidate.path, &specificity)) continue;
-    if (!lookup.match || std::lexicographical_compare(best.begin(), best.end(), specificity.begin(),
-                                                      specificity.end())) {
+    if (!lookup.match ||
+        std::lexicographical_compare(best.begin(), best.end(), specificity.begin(), specificity.end())) {
       candidate.route = &route;
       lookup.match = candidate;
       best = specificity;

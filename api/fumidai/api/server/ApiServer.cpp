@@ -16,7 +16,9 @@ namespace {
 
 std::function<void(std::string_view)> default_log(std::function<void(std::string_view)> log) {
   if (log) return log;
-  return [](std::string_view line) { std::fprintf(stderr, "fumidai serve: %.*s\n", static_cast<int>(line.size()), line.data()); };
+  return [](std::string_view line) {
+    std::fprintf(stderr, "fumidai serve: %.*s\n", static_cast<int>(line.size()), line.data());
+  };
 }
 
 }  // namespace

@@ -19,7 +19,6 @@ namespace {
 namespace http = boost::beast::http;
 using boost::beast::error_code;
 
-
 // How much a connection reads at once, and how much of a request's bytes it
 // buffers beyond the header limit: what a pipelining client can park here.
 constexpr std::size_t kReadChunk = 16 * 1024;
@@ -28,7 +27,9 @@ constexpr std::size_t kBufferSlack = 64 * 1024;
 constexpr std::size_t kLingerBytes = 64 * 1024;
 constexpr std::chrono::seconds kLingerTime{2};
 
-bool is_http_error(const error_code& ec) { return ec.category() == http::make_error_code(http::error::bad_target).category(); }
+bool is_http_error(const error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_target).category();
+}
 
 bool safe_header(const std::string& text) { return text.find_first_of("\r\n") == std::string::npos && !text.empty(); }
 
@@ -142,12 +143,13 @@ void HttpSession<Stream>::on_read(error_code ec) {
   request_.arrived = services_.clock.now();
   request_keep_alive_ = false;
   if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
-    return on_outcome(services_.dispatcher.refuse(
-        431, "Request Header Fields Too Large", fmt::format("request headers exceed {} bytes", services_.limits.header_bytes)));
+    return on_outcome(
+        services_.dispatcher.refuse(431, "Request Header Fields Too Large",
+                                    fmt::format("request headers exceed {} bytes", services_.limits.header_bytes)));
   }
   if (ec == http::error::body_limit) {
-    return on_outcome(services_.dispatcher.refuse(413, "Content Too Large",
-                                                  fmt::format("request body exceeds {} bytes", services_.limits.body_bytes)));
+    return on_outcome(services_.dispatcher.refuse(
+        413, "Content Too Large", fmt::format("request body exceeds {} bytes", services_.limits.body_bytes)));
   }
   if (ec && is_http_error(ec) && ec != http::error::end_of_stream && ec != http::error::partial_message) {
     return on_outcome(services_.dispatcher.refuse(400, "Bad Request", "malformed HTTP request"));
@@ -171,7 +173,8 @@ void HttpSession<Stream>::on_read(error_code ec) {
   auto executor = boost::asio::prefer(stream_.get_executor(), boost::asio::execution::outstanding_work.tracked);
   const bool queued = services_.workers.try_submit([self, executor] {
     DispatchOutcome outcome = self->services_.dispatcher.dispatch(self->request_);
-    boost::asio::post(executor, [self, outcome = std::move(outcome)]() mutable { self->on_outcome(std::move(outcome)); });
+    boost::asio::post(executor,
+                      [self, outcome = std::move(outcome)]() mutable { self->on_outcome(std::move(outcome)); });
   });
   if (!queued) on_outcome(services_.dispatcher.refuse(503, "Service Unavailable", "the server is busy; try again"));
 }
@@ -197,9 +200,8 @@ void HttpSession<Stream>::write_whole() {
   whole_->prepare_payload();
   bytes_sent_ = whole_->body().size();
   socket_stream().expires_after(services_.limits.write_timeout);
-  http::async_write(stream_, *whole_, [self = this->shared_from_this()](error_code ec, std::size_t) {
-    self->on_response_written(ec);
-  });
+  http::async_write(stream_, *whole_,
+                    [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_response_written(ec); });
 }
 
 template <class Stream>
@@ -210,11 +212,10 @@ void HttpSession<Stream>::write_stream_header() {
   stream_head_->chunked(true);
   stream_serializer_.emplace(*stream_head_);
   socket_stream().expires_after(services_.limits.write_timeout);
-  http::async_write_header(stream_, *stream_serializer_,
-                           [self = this->shared_from_this()](error_code ec, std::size_t) {
-                             if (ec) return self->on_response_written(ec);
-                             self->pull_chunk();
-                           });
+  http::async_write_header(stream_, *stream_serializer_, [self = this->shared_from_this()](error_code ec, std::size_t) {
+    if (ec) return self->on_response_written(ec);
+    self->pull_chunk();
+  });
 }
 
 template <class Stream>
@@ -293,11 +294,12 @@ void HttpSession<Stream>::close() {
 template <class Stream>
 void HttpSession<Stream>::linger() {
   buffer_.clear();
-  stream_.async_read_some(buffer_.prepare(kReadChunk), [self = this->shared_from_this()](error_code ec, std::size_t bytes) {
-    self->lingered_ += bytes;
-    if (ec || self->lingered_ >= kLingerBytes) return self->socket_stream().close();
-    self->linger();
-  });
+  stream_.async_read_some(buffer_.prepare(kReadChunk),
+                          [self = this->shared_from_this()](error_code ec, std::size_t bytes) {
+                            self->lingered_ += bytes;
+                            if (ec || self->lingered_ >= kLingerBytes) return self->socket_stream().close();
+                            self->linger();
+                          });
 }
 
 template <class Stream>

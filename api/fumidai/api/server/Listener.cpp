@@ -10,7 +10,11 @@
 namespace fumidai::api {
 
 Listener::Listener(boost::asio::io_context& io, SessionServices& services, boost::asio::ssl::context* tls)
-    : io_(io), services_(services), tls_(tls), acceptor_(boost::asio::make_strand(io)), retry_(acceptor_.get_executor()) {}
+    : io_(io),
+      services_(services),
+      tls_(tls),
+      acceptor_(boost::asio::make_strand(io)),
+      retry_(acceptor_.get_executor()) {}
 
 Result<> Listener::bind(const boost::asio::ip::tcp::endpoint& endpoint) {
   boost::system::error_code ec;
@@ -44,10 +48,11 @@ void Listener::close() {
 
 void Listener::accept() {
   if (!acceptor_.is_open()) return;
-  acceptor_.async_accept(boost::asio::make_strand(io_),
-                         [self = shared_from_this()](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
-                           self->on_accept(ec, std::move(socket));
-                         });
+  acceptor_.async_accept(
+      boost::asio::make_strand(io_),
+      [self = shared_from_this()](boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {
+        self->on_accept(ec, std::move(socket));
+      });
 }
 
 void Listener::on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket) {

@@ -66,8 +66,8 @@ void stamp(DispatchOutcome& outcome) {
 }  // namespace
 
 RequestDispatcher::RequestDispatcher(const RouteRegistry& routes, Authenticator& authenticator,
-                                     RateLimiter& rate_limiter, AuditSink& audit, HandlerContext& context,
-                                     Clock& clock, ServerMetrics& metrics, const ServerLimits& limits, Log log)
+                                     RateLimiter& rate_limiter, AuditSink& audit, HandlerContext& context, Clock& clock,
+                                     ServerMetrics& metrics, const ServerLimits& limits, Log log)
     : routes_(routes),
       authenticator_(authenticator),
       rate_limiter_(rate_limiter),
@@ -103,7 +103,8 @@ DispatchOutcome RequestDispatcher::refuse(unsigned status, std::string title, st
 DispatchOutcome RequestDispatcher::run(const IncomingRequest& request, std::string request_id) {
   DispatchOutcome outcome;
   if (request.target.size() > limits_.target_bytes) {
-    outcome.response = problem(414, "URI Too Long", fmt::format("request target longer than {} bytes", limits_.target_bytes));
+    outcome.response =
+        problem(414, "URI Too Long", fmt::format("request target longer than {} bytes", limits_.target_bytes));
     return outcome;
   }
   auto target = RequestTarget::parse(request.target, limits_.target_bytes, limits_.query_parameters);
@@ -116,8 +117,8 @@ DispatchOutcome RequestDispatcher::run(const IncomingRequest& request, std::stri
     if (lookup.allowed_methods.empty()) {
       outcome.response = problem(404, "Not Found", "no such resource");
     } else {
-      outcome.response = problem(405, "Method Not Allowed",
-                                 fmt::format("{} is not allowed here", request.method.substr(0, 16)));
+      outcome.response =
+          problem(405, "Method Not Allowed", fmt::format("{} is not allowed here", request.method.substr(0, 16)));
       outcome.response.headers.emplace_back("Allow", fmt::format("{}", fmt::join(lookup.allowed_methods, ", ")));
     }
     return outcome;
@@ -129,8 +130,8 @@ DispatchOutcome RequestDispatcher::run(const IncomingRequest& request, std::stri
     const auto token = request.authorization ? bearer_token(*request.authorization) : std::nullopt;
     if (!token) {
       outcome.response = problem(401, "Unauthorized", "send an API key: Authorization: Bearer KEY");
-      outcome.response.headers.emplace_back(
-          "WWW-Authenticate", request.authorization ? "Bearer error=\"invalid_token\"" : "Bearer");
+      outcome.response.headers.emplace_back("WWW-Authenticate",
+                                            request.authorization ? "Bearer error=\"invalid_token\"" : "Bearer");
       return outcome;
     }
     auto principal = authenticator_.authenticate(*token);

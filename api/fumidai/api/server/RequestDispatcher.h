@@ -33,7 +33,7 @@ struct IncomingRequest {
   std::string target;
   std::optional<std::string> authorization;  // the Authorization header, if sent
   std::string body;
-  std::string remote;               // peer address, for the audit log
+  std::string remote;                   // peer address, for the audit log
   std::chrono::nanoseconds arrived{0};  // Clock::now() when it was read
 };
 

@@ -28,8 +28,8 @@ struct ServerDependencies {
   ServerMetrics& metrics;
   ServerLimits limits = {};
   std::shared_ptr<TlsContext> tls = {};  // null: plain HTTP
-  std::size_t io_threads = 2;             // socket I/O only; never blocks
-  std::size_t worker_threads = 8;         // handlers; about the database pool's size
+  std::size_t io_threads = 2;            // socket I/O only; never blocks
+  std::size_t worker_threads = 8;        // handlers; about the database pool's size
   // One line per server-side failure (a handler that threw, a failed
   // stream, an accept error); null: standard error.
   std::function<void(std::string_view)> log = {};

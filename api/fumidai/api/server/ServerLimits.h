@@ -10,10 +10,10 @@
 namespace fumidai::api {
 
 struct ServerLimits {
-  std::size_t header_bytes = 8 * 1024;  // request line and headers (431 beyond)
+  std::size_t header_bytes = 8 * 1024;   // request line and headers (431 beyond)
   std::size_t body_bytes = 1024 * 1024;  // request body (413 beyond)
-  std::size_t target_bytes = 8 * 1024;  // request target (414 beyond)
-  std::size_t query_parameters = 64;    // query parameters per request (400 beyond)
+  std::size_t target_bytes = 8 * 1024;   // request target (414 beyond)
+  std::size_t query_parameters = 64;     // query parameters per request (400 beyond)
   // The whole request (headers and body) must arrive within this once its
   // first byte has: a slowloris is cut off here.
   std::chrono::milliseconds read_timeout{10'000};

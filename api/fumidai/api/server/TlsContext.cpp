@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <system_error>
 
@@ -48,13 +49,19 @@ Result<std::shared_ptr<TlsContext>> TlsContext::load(const std::filesystem::path
         fmt::format("TLS certificate {}: not a PEM certificate chain ({})", certificate_chain.string(), reason(ec)));
   }
   context.use_private_key_file(private_key.string(), boost::asio::ssl::context::pem, ec);
+  // Asio took the error off the queue: its code is in `ec`.
+  if (ec && ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == X509_R_KEY_VALUES_MISMATCH) {
+    ERR_clear_error();
+    return make_input_error(
+        fmt::format("TLS key {} does not match the certificate {}", private_key.string(), certificate_chain.string()));
+  }
   if (ec) {
     return make_input_error(fmt::format("TLS key {}: not a PEM private key ({})", private_key.string(), reason(ec)));
   }
   if (SSL_CTX_check_private_key(native) != 1) {
     ERR_clear_error();
-    return make_input_error(fmt::format("TLS key {} does not match the certificate {}", private_key.string(),
-                                        certificate_chain.string()));
+    return make_input_error(
+        fmt::format("TLS key {} does not match the certificate {}", private_key.string(), certificate_chain.string()));
   }
   return tls;
 }
