@@ -6,6 +6,9 @@
 #include <tuple>
 #include <utility>
 
+#include "fumidai/db/FilterClause.h"
+#include "fumidai/db/PreparedCall.h"
+
 namespace fumidai::db {
 namespace {
 
@@ -221,6 +224,27 @@ Result<HostView> ExposureQueries::host(const std::string& ip, int history_limit)
                                        text_array(row[8]), text_array(row[9])});
     }
     return view;
+  });
+}
+
+Result<bool> ExposureQueries::host_in_scope(const std::string& ip, const Scope& scope) {
+  if (!is_address(ip)) return make_input_error(fmt::format("{:?} is not an IPv4 or IPv6 address", ip));
+  auto parameters = FilterClause::parameters(ExposureFilter{}, scope);
+  if (!parameters) return parameters.error();
+  parameters->push_back(ip);
+  static const std::string sql = [] {
+    FilterColumns c;
+    c.ip = "h.ip";
+    c.asn = "h.asn";
+    c.org_id = "h.org_id";
+    c.org_name = "h.org_name";
+    c.country = "h.country";
+    return "SELECT EXISTS (SELECT 1 FROM hosts h WHERE h.ip = $18::inet AND " + FilterClause::sql(c) + ")";
+  }();
+  return guarded("checking a host's scope", [&]() -> Result<bool> {
+    session_.connection().prepare("fumidai_exposure_host_in_scope", sql);
+    pqxx::read_transaction tx(session_.connection());
+    return detail::exec_prepared(tx, "fumidai_exposure_host_in_scope", *parameters)[0][0].as<bool>();
   });
 }
 

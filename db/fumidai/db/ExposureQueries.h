@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "fumidai/core/Error.h"
+#include "fumidai/db/Scope.h"
 #include "fumidai/db/Session.h"
 
 namespace fumidai::db {
@@ -35,9 +36,9 @@ struct ExposureCount {
   std::optional<std::int64_t> asn;  // set when grouped by ASN (and known)
   std::string org_id;               // empty: no organisation known
   std::string org_name;
-  std::string name;                 // the category or label
+  std::string name;  // the category or label
   std::int64_t services = 0;
-  std::int64_t hosts = 0;           // distinct addresses
+  std::int64_t hosts = 0;  // distinct addresses
 };
 
 struct ExposureCounts {
@@ -151,6 +152,9 @@ class ExposureQueries {
   Result<ExposedRoutersPage> exposed_routers(const ExposedRoutersRequest& request);
   // `ip` must be an IPv4 or IPv6 address; history_limit 1..kMaxHistory.
   Result<HostView> host(const std::string& ip, int history_limit = 500);
+  // Whether the host is known and inside `scope` (its latest attribution):
+  // the API answers a host outside an analyst's constituency as unknown.
+  Result<bool> host_in_scope(const std::string& ip, const Scope& scope);
 
  private:
   Session& session_;
