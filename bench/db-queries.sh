@@ -20,55 +20,14 @@ GOAL_MS=100
 cmake --build "$BUILD" --target fumidai db_query_bench >/dev/null
 FUMIDAI=$PWD/$BUILD/fumidai
 
-STATE=$(mktemp -d /tmp/fumidai-db-queries.XXXXXX)
-chmod 755 "$STATE"  # the server may run as user postgres
-export FUMIDAI_STATE_DIR=$STATE
-cleanup() {
-  "$FUMIDAI" db down >/dev/null 2>&1 || true
-  rm -rf "$STATE"
-}
-trap cleanup EXIT
-"$FUMIDAI" db up >/dev/null
-URL=$("$FUMIDAI" db url)
-sql() { psql "$URL" -X -q -v ON_ERROR_STOP=1 "$@"; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-
-echo "== generating $SCANS scans of $HOSTS hosts over 100 ISPs (embedded cluster in $STATE)"
-start=$(now)
-sql -v hosts="$HOSTS" -v scans="$SCANS" -f bench/db-queries-data.sql >/dev/null
-setup_done=$(now)
-insert_total=0
-fold_total=0
-for k in $(seq 1 "$SCANS"); do
-  a=$(now)
-  sql -v scan="$k" -f bench/db-queries-scan.sql
-  b=$(now)
-  sql -c "SELECT finalize_scan(id) FROM scans WHERE uid = 'bench-$k'" >/dev/null
-  c=$(now)
-  rows=$(sql -At -c "SELECT rows_ingested FROM scans WHERE uid = 'bench-$k'")
-  echo "  scan $k: $rows observations written in $(secs "$a" "$b") s, finalized in $(secs "$b" "$c") s"
-  insert_total=$(awk -v t="$insert_total" -v a="$a" -v b="$b" 'BEGIN { print t + b - a }')
-  fold_total=$(awk -v t="$fold_total" -v b="$b" -v c="$c" 'BEGIN { print t + c - b }')
-done
-sql -c "VACUUM ANALYZE" >/dev/null
-done_at=$(now)
-sql -At -F ' ' -c "SELECT (SELECT count(*) FROM services), (SELECT count(*) FROM fingerprint_matches),
-                          (SELECT count(*) FROM service_labels), (SELECT count(*) FROM host_services),
-                          (SELECT count(*) FROM hosts), (SELECT count(*) FROM hosts WHERE router_vendor IS NOT NULL),
-                          (SELECT count(DISTINCT org_id) FROM hosts), (SELECT count(DISTINCT asn) FROM hosts),
-                          pg_size_pretty(pg_database_size(current_database()))" |
-  while read -r services matches labels host_services hosts routers orgs asns size; do
-    echo "  observations $services, fingerprint matches $matches, labels $labels; folded: $host_services services," \
-      "$hosts hosts ($routers routers); $orgs ISPs, $asns ASNs; database $size"
-  done
-echo "  generation $(secs "$start" "$done_at") s: set-up $(secs "$start" "$setup_done") s," \
-  "observations $(awk -v t="$insert_total" 'BEGIN { printf "%.1f", t }') s," \
-  "finalize_scan $(awk -v t="$fold_total" 'BEGIN { printf "%.1f", t }') s, vacuum/analyze"
+# shellcheck source=bench/synthetic-store-lib.sh
+source bench/synthetic-store-lib.sh
+trap store_cleanup EXIT
+store_generate "$HOSTS" "$SCANS"
 
 echo "== queries, warm, $ROUNDS rounds each (goal: p95 under $GOAL_MS ms)"
 OUT=$(mktemp)
-trap 'rm -f "$OUT"; cleanup' EXIT
+trap 'rm -f "$OUT"; store_cleanup' EXIT
 "$BUILD/bench/db_query_bench" --db "$URL" --rounds "$ROUNDS" >"$OUT"
 while read -r name p50 p95 max rounds rows; do
   case $name in

@@ -9,8 +9,10 @@
 #include "GrabCommand.h"
 #include "ImportCommand.h"
 #include "IngestCommand.h"
+#include "KeysCommand.h"
 #include "LabCommand.h"
 #include "ScanCommand.h"
+#include "ServeCommand.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"fumidai: find hijacked home routers (VPN servers, proxies, admin panels) across ISP address space"};
@@ -24,6 +26,8 @@ int main(int argc, char** argv) {
   fumidai::cli::register_db_command(app, exit_code);
   fumidai::cli::register_import_command(app, exit_code);
   fumidai::cli::register_ingest_command(app, exit_code);
+  fumidai::cli::register_keys_command(app, exit_code);
+  fumidai::cli::register_serve_command(app, exit_code);
   fumidai::lab::register_lab_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -101,3 +101,57 @@ FROM hosts h
 WHERE h.router_vendor IS NOT NULL AND h.labels && ARRAY['vpn-on-consumer-router', 'open-proxy']
 ORDER BY h.ip;
 SQL
+
+# The REST API over what was just stored, left running for the README's curl
+# examples: keys in state/api-keys/ (admin; an analyst scoped to Sakura Hikari
+# Net's two ASNs; a researcher), the server on 127.0.0.1:8080 until
+# `kill $(cat state/serve.pid)`. A re-run replaces the server and revokes the
+# previous run's keys.
+echo "== the API: fumidai serve on 127.0.0.1:8080 (log state/serve.log, keys in state/api-keys/)"
+if [[ -f state/serve.pid ]]; then
+  old=$(cat state/serve.pid)
+  kill -TERM "$old" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$old" 2>/dev/null || break; sleep 0.1; done
+fi
+mkdir -p state/api-keys
+chmod 700 state/api-keys
+for old in state/api-keys/*.name; do
+  [[ -e $old ]] && { "$fumidai" keys revoke "$(cat "$old")" >/dev/null || true; }
+done
+run=$(date +%Y%m%d%H%M%S)
+make_key() {  # make_key FILE NAME ARGS...: a key, its token in state/api-keys/FILE
+  local file=$1 name=$2-$run
+  shift 2
+  (umask 077 && "$fumidai" keys create "$name" "$@" >"state/api-keys/$file" 2>/dev/null)
+  echo "$name" >"state/api-keys/$file.name"
+}
+make_key admin demo-admin --role admin
+make_key analyst-sakura demo-analyst-sakura --role analyst --asn 64496 --asn 64497
+make_key researcher demo-researcher --role researcher
+setsid "$fumidai" serve --listen 127.0.0.1:8080 >state/serve.log 2>&1 </dev/null &
+echo $! >state/serve.pid
+for _ in $(seq 1 100); do curl -fsS http://127.0.0.1:8080/readyz >/dev/null 2>&1 && break; sleep 0.1; done
+curl -fsS http://127.0.0.1:8080/readyz >/dev/null || { cat state/serve.log; exit 1; }
+ADMIN=$(cat state/api-keys/admin)
+ANALYST=$(cat state/api-keys/analyst-sakura)
+RESEARCHER=$(cat state/api-keys/researcher)
+api() {  # api KEY PATH: one request, printed with its command line
+  echo "\$ curl -H 'Authorization: Bearer …' 'http://127.0.0.1:8080$2'"
+  curl -sS -H "Authorization: Bearer $1" "http://127.0.0.1:8080$2" | python3 -c '
+import json, sys
+text = sys.stdin.read()
+try:
+    print(json.dumps(json.loads(text), ensure_ascii=False, indent=1)[:1500])
+except ValueError:
+    print(text[:1500])'
+}
+api "$ADMIN" "/v1/scans?limit=2"
+api "$ADMIN" "/v1/stats/by-isp?by=label"
+api "$ADMIN" "/v1/exposures?label=vpn-on-consumer-router&country=JP&limit=3"
+api "$ANALYST" "/v1/exposures?limit=3"
+api "$ANALYST" "/v1/hosts/198.19.0.40"
+api "$ADMIN" "/v1/isps/64496"
+echo "\$ curl … 'http://127.0.0.1:8080/v1/exports/exposures.csv?columns=shadowserver&pseudonymize=prefix24' (researcher)"
+curl -sS -H "Authorization: Bearer $RESEARCHER" \
+  "http://127.0.0.1:8080/v1/exports/exposures.csv?columns=shadowserver&pseudonymize=prefix24" | head -n 4
+echo "== the API keeps running (pid $(cat state/serve.pid)); try the README's curl examples: KEY=\$(cat state/api-keys/admin)"

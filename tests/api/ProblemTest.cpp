@@ -8,8 +8,8 @@ namespace fumidai::api {
 namespace {
 
 TEST(ProblemTest, IsAnRfc9457DocumentNamingEachBadParameter) {
-  const ApiResponse response = problem(400, "Bad Request", "2 parameters are invalid",
-                                       {{"prefix", "not a CIDR"}, {"limit", "above 1000"}});
+  const ApiResponse response =
+      problem(400, "Bad Request", "2 parameters are invalid", {{"prefix", "not a CIDR"}, {"limit", "above 1000"}});
   EXPECT_EQ(response.status, 400u);
   EXPECT_EQ(response.content_type, "application/problem+json");
   const auto document = boost::json::parse(response.body).as_object();

@@ -2,11 +2,11 @@
 // format, stdin target lines, the token bucket and the politeness gate.
 #include <gtest/gtest.h>
 
+#include "fumidai/core/TokenBucket.h"
 #include "fumidai/scanner/grab/PolitenessGate.h"
 #include "fumidai/scanner/grab/PortProfile.h"
 #include "fumidai/scanner/grab/ProbeRegistry.h"
 #include "fumidai/scanner/grab/TargetLineParser.h"
-#include "fumidai/scanner/grab/TokenBucket.h"
 
 namespace fumidai::scanner {
 namespace {
@@ -102,6 +102,17 @@ TEST(TokenBucket, PacesOnTheInjectedClock) {
   EXPECT_EQ(granted, 99);  // 100 per second, one already taken at t0 + 10 s
   TokenBucket unlimited(0, 1);
   for (int i = 0; i < 1000; ++i) EXPECT_TRUE(unlimited.try_take(t0));
+}
+
+TEST(TokenBucket, AnIdleBucketHoldsTheBurstAndNoMore) {
+  TokenBucket b(10, 3);                       // one every 100 ms, 3 saved up
+  for (Nanos t0 : {Nanos(1s), Nanos(60s)}) {  // at the start, and after a long pause
+    EXPECT_TRUE(b.try_take(t0));
+    EXPECT_TRUE(b.try_take(t0));
+    EXPECT_TRUE(b.try_take(t0));
+    EXPECT_FALSE(b.try_take(t0));
+    EXPECT_EQ(b.next_token(t0), t0 + 100ms);
+  }
 }
 
 TEST(PolitenessGate, CountsPerHostAndPerPrefix) {

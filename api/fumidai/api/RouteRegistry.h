@@ -29,6 +29,8 @@ class RouteRegistry {
 
   // A duplicate (method, pattern) is a programming error: it aborts.
   void add(RouteSpec route);
+  // `path` as RequestTarget::parse() left it: decoded segments, none holding
+  // a '/', so the captures come out percent-decoded.
   Lookup find(std::string_view method, std::string_view path) const;
   const std::vector<RouteSpec>& routes() const { return routes_; }
 

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "fumidai/core/AsciiCase.h"
+#include "fumidai/core/Utf8.h"
 
 namespace fumidai::db {
 namespace {
@@ -19,36 +20,6 @@ std::string quoted(std::string_view text) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-// The length of the UTF-8 sequence at the start of `text`, or 0 if it is not
-// a valid, shortest-form scalar value.
-std::size_t utf8_sequence(std::string_view text) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  std::uint32_t cp = 0;
-  if (lead >= 0xc2 && lead <= 0xdf) {
-    length = 2;
-    cp = lead & 0x1f;
-  } else if (lead >= 0xe0 && lead <= 0xef) {
-    length = 3;
-    cp = lead & 0x0f;
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    length = 4;
-    cp = lead & 0x07;
-  } else {
-    return 0;
-  }
-  if (text.size() < length) return 0;
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xc0) != 0x80) return 0;
-    cp = cp << 6 | (byte(i) & 0x3f);
-  }
-  static constexpr std::uint32_t smallest[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < smallest[length] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-  return length;
-}
 
 Result<std::chrono::year_month_day> make_date(int year, unsigned month, unsigned day, std::string_view text) {
   const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)};
@@ -166,7 +137,7 @@ Result<std::string_view> check_text(std::string_view text, std::string_view what
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x20 || c == 0x7f) return make_input_error(fmt::format("{} holds a control character", what));
-    const std::size_t length = utf8_sequence(text.substr(i));
+    const std::size_t length = utf8_sequence_length(text.substr(i));
     if (length == 0) return make_input_error(fmt::format("{} is not valid UTF-8", what));
     i += length;
   }

@@ -41,7 +41,7 @@
 #include "fumidai/scanner/grab/PolitenessGate.h"
 #include "fumidai/scanner/grab/PortProfile.h"
 #include "fumidai/scanner/grab/TargetSource.h"
-#include "fumidai/scanner/grab/TokenBucket.h"
+#include "fumidai/core/TokenBucket.h"
 #include "fumidai/scanner/target/IntervalSet.h"
 
 namespace fumidai::scanner {

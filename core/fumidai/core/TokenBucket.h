@@ -1,15 +1,15 @@
 #pragma once
-// Non-blocking pacing for new connections on an injected clock, as a
-// generic cell rate algorithm (the token bucket in exact integer time): one
-// token every 1/rate seconds, up to `burst` saved up. The event loop asks
-// try_take(now) before each connect and, when it says no, comes back at
-// next_token(now); nothing here sleeps.
-// Contract: not thread-safe; a value type.
+// Non-blocking pacing on an injected clock, as a generic cell rate algorithm
+// (the token bucket in exact integer time): one token every 1/rate seconds, up
+// to `burst` saved up. The grab engine asks try_take(now) before each connect
+// and the API's rate limiter before each request; when it says no, the caller
+// comes back at next_token(now); nothing here sleeps.
+// Contract: not thread-safe (callers guard it); a value type.
 #include <cstdint>
 
 #include "fumidai/core/Clock.h"
 
-namespace fumidai::scanner {
+namespace fumidai {
 
 class TokenBucket {
  public:
@@ -28,4 +28,4 @@ class TokenBucket {
   Nanos due_{0};  // when the next token is due if none were saved up
 };
 
-}  // namespace fumidai::scanner
+}  // namespace fumidai

@@ -1,9 +1,9 @@
-#include "fumidai/scanner/grab/TokenBucket.h"
+#include "fumidai/core/TokenBucket.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace fumidai::scanner {
+namespace fumidai {
 
 TokenBucket::TokenBucket(double rate, double burst) : unlimited_(rate <= 0) {
   if (unlimited_) return;
@@ -19,7 +19,8 @@ bool TokenBucket::try_take(Nanos now) {
     due_ = now;
   }
   if (due_ - now > tolerance_) return false;
-  due_ = std::max(due_, now - tolerance_) + interval_;
+  // Never earlier than now: an idle bucket holds `burst` tokens, not one more.
+  due_ = std::max(due_, now) + interval_;
   return true;
 }
 
@@ -28,4 +29,4 @@ Nanos TokenBucket::next_token(Nanos now) const {
   return std::max(now, due_ - tolerance_);
 }
 
-}  // namespace fumidai::scanner
+}  // namespace fumidai

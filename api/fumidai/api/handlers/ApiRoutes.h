@@ -1,0 +1,13 @@
+#pragma once
+// Every route of `fumidai serve`, registered in one call by the CLI: each
+// handler module adds its register_*_routes call here.
+// Contract: call once, before the server starts; the arguments outlive the
+// registry.
+#include "fumidai/api/RouteRegistry.h"
+#include "fumidai/api/metrics/ServerMetrics.h"
+
+namespace fumidai::api {
+
+void register_api_routes(RouteRegistry& routes, ServerMetrics& metrics);
+
+}  // namespace fumidai::api

@@ -1,0 +1,80 @@
+#pragma once
+// What happens to a request between its last byte read and its response:
+// target parse (400/414) -> route lookup (404, 405 with Allow) -> bearer key
+// (401 with WWW-Authenticate, 403 for a role the route does not admit) ->
+// rate limit (429 with Retry-After) -> query validation (400 naming every bad
+// parameter) -> the handler. Errors are problem+json documents carrying the
+// request id; a handler that throws becomes a logged 500, never a crash.
+// finish() audits and counts the request once its response is written.
+// Contract: dispatch() runs on a worker thread (it may block on the key store
+// and the handler on PostgreSQL); all methods are thread-safe. The
+// dependencies outlive the dispatcher.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "fumidai/api/AccessControl.h"
+#include "fumidai/api/ApiResponse.h"
+#include "fumidai/api/HandlerContext.h"
+#include "fumidai/api/Principal.h"
+#include "fumidai/api/RouteRegistry.h"
+#include "fumidai/api/metrics/ServerMetrics.h"
+#include "fumidai/api/server/ServerLimits.h"
+#include "fumidai/core/Clock.h"
+
+namespace fumidai::api {
+
+// A request as read off the connection.
+struct IncomingRequest {
+  std::string method;
+  std::string target;
+  std::optional<std::string> authorization;  // the Authorization header, if sent
+  std::string body;
+  std::string remote;                   // peer address, for the audit log
+  std::chrono::nanoseconds arrived{0};  // Clock::now() when it was read
+};
+
+// A response and what the audit log and metrics need to know about it.
+struct DispatchOutcome {
+  ApiResponse response;
+  std::string route;  // the route's name, "" when none matched
+  std::optional<Principal> principal;
+  std::string request_id;
+};
+
+class RequestDispatcher {
+ public:
+  using Log = std::function<void(std::string_view)>;
+  RequestDispatcher(const RouteRegistry& routes, Authenticator& authenticator, RateLimiter& rate_limiter,
+                    AuditSink& audit, HandlerContext& context, Clock& clock, ServerMetrics& metrics,
+                    const ServerLimits& limits, Log log);
+
+  DispatchOutcome dispatch(const IncomingRequest& request);
+  // A request refused before it reached a worker (worker queue full, header
+  // or body too large, a malformed request): the problem document, with a
+  // request id, for the same audit and metrics path.
+  DispatchOutcome refuse(unsigned status, std::string title, std::string detail = {});
+  // After the response's last byte was written (or the connection broke):
+  // one audit entry and the request metrics. `bytes` counts body bytes sent.
+  void finish(const IncomingRequest& request, const DispatchOutcome& outcome, std::uint64_t bytes);
+
+  static std::string new_request_id();
+
+ private:
+  DispatchOutcome run(const IncomingRequest& request, std::string request_id);
+
+  const RouteRegistry& routes_;
+  Authenticator& authenticator_;
+  RateLimiter& rate_limiter_;
+  AuditSink& audit_;
+  HandlerContext& context_;
+  Clock& clock_;
+  ServerMetrics& metrics_;
+  const ServerLimits& limits_;
+  Log log_;
+};
+
+}  // namespace fumidai::api
