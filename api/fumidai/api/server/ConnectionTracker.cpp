@@ -47,6 +47,7 @@ void ConnectionTracker::drain(std::function<void()> on_empty) {
   {
     std::lock_guard lock(mutex_);
     draining_ = true;
+    draining_flag_.store(true, std::memory_order_release);
     empty = connections_.empty();
     if (!empty) {
       on_empty_ = std::move(on_empty);

@@ -4,6 +4,7 @@
 // ones after their current response) or, at the drain deadline, to close.
 // Contract: thread-safe. A Connection adds itself when it starts and removes
 // itself in its destructor; the tracker outlives every connection.
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -32,6 +33,9 @@ class ConnectionTracker {
   void add(Connection* connection, std::weak_ptr<Connection> handle);
   void remove(Connection* connection);
   std::size_t count() const;
+  // Set by drain() before it tells any connection: a response written after
+  // it never offers keep-alive.
+  bool draining() const { return draining_flag_.load(std::memory_order_acquire); }
 
   // Drains every connection open now and any that still slips in; `on_empty`
   // runs (on the thread that removed the last connection, or this one) once
@@ -45,6 +49,7 @@ class ConnectionTracker {
   mutable std::mutex mutex_;
   std::unordered_map<Connection*, std::weak_ptr<Connection>> connections_;
   bool draining_ = false;
+  std::atomic<bool> draining_flag_{false};
   std::function<void()> on_empty_;
 };
 

@@ -185,7 +185,8 @@ void HttpSession<Stream>::on_outcome(DispatchOutcome outcome) {
   bytes_sent_ = 0;
   ++served_;
   if (closed_) return on_response_written(boost::asio::error::operation_aborted);
-  keep_alive_ = request_keep_alive_ && !draining_ && served_ < services_.limits.requests_per_connection;
+  keep_alive_ = request_keep_alive_ && !draining_ && !services_.tracker.draining() &&
+                served_ < services_.limits.requests_per_connection;
   if (outcome_->response.stream) return write_stream_header();
   write_whole();
 }
