@@ -16,6 +16,7 @@
 #include "fumidai/api/auth/KeyAuthenticator.h"
 #include "fumidai/api/auth/KeyRateLimiter.h"
 #include "fumidai/api/auth/PooledKeyLookup.h"
+#include "fumidai/api/cache/ResponseCache.h"
 #include "fumidai/api/handlers/ApiRoutes.h"
 #include "fumidai/api/metrics/ServerMetrics.h"
 #include "fumidai/api/server/ApiServer.h"
@@ -38,6 +39,7 @@ struct ServeOptions {
   std::size_t pool_size = 8;
   std::int64_t pool_timeout_ms = 2000;
   double key_cache_seconds = 30;
+  double response_cache_seconds = 5;
   api::ServerLimits limits;
 };
 
@@ -85,8 +87,10 @@ int run_serve(const ServeOptions& o) {
     for (std::uint64_t i = 0; i < dropped; ++i) metrics.audit_dropped();
   });
   api::PoolHandlerContext context(pool, clock);
+  api::ResponseCache response_cache(
+      clock, std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(o.response_cache_seconds)), 64 << 20);
   api::RouteRegistry routes;
-  api::register_api_routes(routes, metrics);
+  api::register_api_routes(routes, metrics, response_cache);
 
   api::ApiServer server({.routes = routes,
                          .authenticator = authenticator,
@@ -137,6 +141,10 @@ void register_serve_command(CLI::App& root, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("--key-cache-ttl", o.key_cache_seconds,
                   "seconds an API key lookup is cached (a revoked key works at most this long)")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--cache-ttl", o.response_cache_seconds,
+                  "seconds a statistics answer is reused (they change when a scan is finalized; 0: never)")
       ->check(CLI::Range(0.0, 3600.0))
       ->capture_default_str();
   cmd->add_option("--max-connections", o.limits.max_connections, "open connections; beyond, closed at once")

@@ -55,7 +55,7 @@ inline api::Principal analyst(api::Constituency c) { return {3, "analyst", api::
 class ApiFixture {
  public:
   ApiFixture() : pool_(database_.conninfo(), 2, std::chrono::seconds(10)), context_(pool_) {
-    api::register_endpoint_routes(registry_);
+    api::register_endpoint_routes(registry_, cache_);
   }
 
   // A stream's chunks go to `on_chunk` when given (and are then not kept).
@@ -101,6 +101,9 @@ class ApiFixture {
   TestDatabase database_;
   db::ConnectionPool pool_;
   TestContext context_;
+  // Disabled (TTL 0): every call here must see the data as it is now.
+  ManualClock cache_clock_;
+  api::ResponseCache cache_{cache_clock_, Nanos{0}, 0};
   api::RouteRegistry registry_;
 };
 

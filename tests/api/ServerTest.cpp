@@ -11,6 +11,7 @@
 #include "ServerTestSupport.h"
 #include "fumidai/api/handlers/ApiRoutes.h"
 #include "fumidai/api/server/TlsContext.h"
+#include "fumidai/core/ManualClock.h"
 
 namespace fumidai::api::testing {
 namespace {
@@ -60,7 +61,7 @@ ApiResponse json(std::string body) {
 class ServerTest : public ::testing::Test {
  protected:
   ServerTest() {
-    register_api_routes(routes, metrics);
+    register_api_routes(routes, metrics, cache);
     add("GET", "/v1/echo/{word}", Access::open, [](const ApiRequest& request, HandlerContext&) {
       return json(boost::json::serialize(boost::json::value{{"word", request.path.at("word")}}));
     });
@@ -105,6 +106,8 @@ class ServerTest : public ::testing::Test {
     return boost::json::parse(response.body()).as_object();
   }
 
+  ManualClock cache_clock;
+  ResponseCache cache{cache_clock, Nanos{0}, 0};
   RouteRegistry routes;
   ServerMetrics metrics;
   Gate gate;

@@ -4,10 +4,11 @@
 // Contract: call once, before the server starts; the arguments outlive the
 // registry.
 #include "fumidai/api/RouteRegistry.h"
+#include "fumidai/api/cache/ResponseCache.h"
 #include "fumidai/api/metrics/ServerMetrics.h"
 
 namespace fumidai::api {
 
-void register_api_routes(RouteRegistry& routes, ServerMetrics& metrics);
+void register_api_routes(RouteRegistry& routes, ServerMetrics& metrics, ResponseCache& cache);
 
 }  // namespace fumidai::api

@@ -10,9 +10,9 @@
 
 namespace fumidai::api {
 
-void register_endpoint_routes(RouteRegistry& registry) {
+void register_endpoint_routes(RouteRegistry& registry, ResponseCache& cache) {
   register_exposure_routes(registry);
-  register_stats_routes(registry);
+  register_stats_routes(registry, cache);
   register_host_routes(registry);
   register_isp_routes(registry);
   register_scan_routes(registry);

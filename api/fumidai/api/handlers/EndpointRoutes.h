@@ -3,9 +3,10 @@
 // exposures, stats, hosts, ISPs, scans, exports and the OpenAPI document
 // (not /healthz, /readyz or /metrics, which belong to the server).
 #include "fumidai/api/RouteRegistry.h"
+#include "fumidai/api/cache/ResponseCache.h"
 
 namespace fumidai::api {
 
-void register_endpoint_routes(RouteRegistry& registry);
+void register_endpoint_routes(RouteRegistry& registry, ResponseCache& cache);
 
 }  // namespace fumidai::api

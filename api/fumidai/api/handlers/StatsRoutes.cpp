@@ -1,5 +1,6 @@
 #include "fumidai/api/handlers/StatsRoutes.h"
 
+#include "fumidai/api/cache/CachedHandler.h"
 #include "fumidai/api/handlers/FilterParams.h"
 #include "fumidai/api/handlers/JsonBody.h"
 #include "fumidai/db/ExposureStats.h"
@@ -85,12 +86,14 @@ ApiResponse timeline(const ApiRequest& request, HandlerContext& context) {
 
 }  // namespace
 
-void register_stats_routes(RouteRegistry& registry) {
+void register_stats_routes(RouteRegistry& registry, ResponseCache& cache) {
   auto isp_params = FilterParams::specs();
   isp_params.push_back(choice("by", {"category", "label"}, "Count per category (default) or per label."));
   isp_params.push_back(choice("group", {"org", "asn"}, "One row per ISP (default) or per ASN."));
-  registry.add({"GET", "/v1/stats/by-isp", "stats.by_isp", Access::any_key, std::move(isp_params), by_isp});
-  registry.add({"GET", "/v1/stats/by-product", "stats.by_product", Access::any_key, FilterParams::specs(), by_product});
+  registry.add({"GET", "/v1/stats/by-isp", "stats.by_isp", Access::any_key, std::move(isp_params),
+                cached_handler("stats.by_isp", by_isp, cache)});
+  registry.add({"GET", "/v1/stats/by-product", "stats.by_product", Access::any_key, FilterParams::specs(),
+                cached_handler("stats.by_product", by_product, cache)});
   auto timeline_params = FilterParams::specs({"scan", "since", "until"});
   ParamSpec since;
   since.name = "since";
@@ -108,7 +111,8 @@ void register_stats_routes(RouteRegistry& registry) {
   limit.max = db::ExposureStats::kMaxTimeline;
   limit.description = "The latest this many scans (default 52).";
   timeline_params.push_back(limit);
-  registry.add({"GET", "/v1/stats/timeline", "stats.timeline", Access::any_key, std::move(timeline_params), timeline});
+  registry.add({"GET", "/v1/stats/timeline", "stats.timeline", Access::any_key, std::move(timeline_params),
+                cached_handler("stats.timeline", timeline, cache)});
 }
 
 }  // namespace fumidai::api

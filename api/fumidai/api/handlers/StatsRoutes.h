@@ -3,9 +3,12 @@
 // ("stats.by_product") and /v1/stats/timeline ("stats.timeline"). Every key
 // may ask; an analyst's counts cover its constituency only.
 #include "fumidai/api/RouteRegistry.h"
+#include "fumidai/api/cache/ResponseCache.h"
 
 namespace fumidai::api {
 
-void register_stats_routes(RouteRegistry& registry);
+// The answers come from `cache` when it holds them (ResponseCache: they
+// change only when a scan is finalized); the cache outlives the routes.
+void register_stats_routes(RouteRegistry& registry, ResponseCache& cache);
 
 }  // namespace fumidai::api
