@@ -135,23 +135,30 @@ curl -fsS http://127.0.0.1:8080/readyz >/dev/null || { cat state/serve.log; exit
 ADMIN=$(cat state/api-keys/admin)
 ANALYST=$(cat state/api-keys/analyst-sakura)
 RESEARCHER=$(cat state/api-keys/researcher)
-api() {  # api KEY PATH: one request, printed with its command line
+api() {  # api KEY PATH: one request and a short view of its answer (a line per item or member)
   echo "\$ curl -H 'Authorization: Bearer …' 'http://127.0.0.1:8080$2'"
   curl -sS -H "Authorization: Bearer $1" "http://127.0.0.1:8080$2" | python3 -c '
 import json, sys
-text = sys.stdin.read()
-try:
-    print(json.dumps(json.loads(text), ensure_ascii=False, indent=1)[:1500])
-except ValueError:
-    print(text[:1500])'
+line = lambda v: json.dumps(v, ensure_ascii=False)[:150]
+d = json.load(sys.stdin)
+items = d.get("items")
+for key, value in d.items():
+    if key != "items":
+        print(f"  {key}: {line(value)}")
+for item in (items or [])[:6]:
+    print(f"  - {line(item)}")
+if items and len(items) > 6:
+    print(f"  ... {len(items)} items")'
 }
 api "$ADMIN" "/v1/scans?limit=2"
 api "$ADMIN" "/v1/stats/by-isp?by=label"
 api "$ADMIN" "/v1/exposures?label=vpn-on-consumer-router&country=JP&limit=3"
 api "$ANALYST" "/v1/exposures?limit=3"
+api "$ANALYST" "/v1/hosts/198.19.0.20"
+# Minato Business Link's host: outside the analyst's constituency, a 404 like an unknown address.
 api "$ANALYST" "/v1/hosts/198.19.0.40"
 api "$ADMIN" "/v1/isps/64496"
 echo "\$ curl … 'http://127.0.0.1:8080/v1/exports/exposures.csv?columns=shadowserver&pseudonymize=prefix24' (researcher)"
 curl -sS -H "Authorization: Bearer $RESEARCHER" \
-  "http://127.0.0.1:8080/v1/exports/exposures.csv?columns=shadowserver&pseudonymize=prefix24" | head -n 4
+  "http://127.0.0.1:8080/v1/exports/exposures.csv?columns=shadowserver&pseudonymize=prefix24" | sed -n 1,4p
 echo "== the API keeps running (pid $(cat state/serve.pid)); try the README's curl examples: KEY=\$(cat state/api-keys/admin)"

@@ -20,10 +20,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-fail() {
-  echo "FAIL keys_command: $*" >&2
-  exit 1
-}
+TEST_NAME=keys_command
+source "$(dirname "$0")/clilib.sh"
 # expect CODE CMD...: runs CMD, output in $WORK/out and $WORK/err, and checks its exit code.
 expect() {
   local want=$1 got=0
