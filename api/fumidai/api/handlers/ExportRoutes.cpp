@@ -3,6 +3,7 @@
 #include "fumidai/api/handlers/ExportStream.h"
 #include "fumidai/api/handlers/FilterParams.h"
 #include "fumidai/api/handlers/JsonBody.h"
+#include "fumidai/api/handlers/ParamSpecs.h"
 
 namespace fumidai::api {
 namespace {
@@ -38,20 +39,12 @@ ApiResponse export_exposures(const ApiRequest& request, HandlerContext& context,
 
 std::vector<ParamSpec> export_params() {
   auto params = FilterParams::specs();
-  ParamSpec columns;
-  columns.name = "columns";
-  columns.type = ParamType::choice;
-  columns.choices = {"default", "shadowserver"};
-  columns.description = "default: the exposure item's fields; shadowserver: Shadowserver report columns.";
-  params.push_back(columns);
-  ParamSpec pseudonymize;
-  pseudonymize.name = "pseudonymize";
-  pseudonymize.type = ParamType::choice;
-  pseudonymize.choices = {"prefix24", "hmac"};
-  pseudonymize.description =
+  params.push_back(params::choice("columns", {"default", "shadowserver"},
+                                  "default: the exposure item's fields; shadowserver: Shadowserver report columns."));
+  params.push_back(params::choice(
+      "pseudonymize", {"prefix24", "hmac"},
       "prefix24: zero the last octet (IPv6: keep the /48); hmac: a keyed hash of the address. Drops hostnames. "
-      "Required for researcher keys.";
-  params.push_back(pseudonymize);
+      "Required for researcher keys."));
   return params;
 }
 

@@ -2,6 +2,7 @@
 
 #include "fumidai/api/handlers/FilterParams.h"
 #include "fumidai/api/handlers/JsonBody.h"
+#include "fumidai/api/handlers/ParamSpecs.h"
 #include "fumidai/db/ExposureList.h"
 #include "fumidai/db/PageCursor.h"
 
@@ -52,18 +53,7 @@ boost::json::object exposure_json(const db::ExposureItem& item) {
 
 void register_exposure_routes(RouteRegistry& registry) {
   auto params = FilterParams::specs();
-  ParamSpec cursor;
-  cursor.name = "cursor";
-  cursor.max_length = db::PageCursor::kMaxLength;
-  cursor.description = "The previous page's next_cursor.";
-  params.push_back(cursor);
-  ParamSpec limit;
-  limit.name = "limit";
-  limit.type = ParamType::integer;
-  limit.min = 1;
-  limit.max = db::ExposureList::kMaxLimit;
-  limit.description = "Items per page (default 100).";
-  params.push_back(limit);
+  for (auto& spec : params::page(db::PageCursor::kMaxLength, db::ExposureList::kMaxLimit)) params.push_back(spec);
   registry.add({"GET", "/v1/exposures", "exposures.list", Access::not_researcher, std::move(params), list_exposures});
 }
 

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <limits>
+
+#include "fumidai/api/handlers/ParamSpecs.h"
 
 namespace fumidai::api {
 namespace {
@@ -36,12 +39,9 @@ Result<std::vector<std::int64_t>> integers(const ApiRequest& request, const std:
 }
 
 ParamSpec repeated(std::string name, ParamType type, std::string description) {
-  ParamSpec spec;
-  spec.name = std::move(name);
-  spec.type = type;
+  ParamSpec spec = params::of_type(std::move(name), type, std::move(description));
   spec.repeated = true;
   spec.max_length = kMaxNameLength;
-  spec.description = std::move(description);
   return spec;
 }
 
@@ -62,21 +62,12 @@ std::vector<ParamSpec> FilterParams::specs(const std::set<std::string>& without)
   port.max = 65535;
   all.push_back(port);
   all.push_back(repeated("protocol", ParamType::string, "Application protocol: http, ssh, pptp, ..."));
-  ParamSpec scan;
-  scan.name = "scan";
-  scan.type = ParamType::integer;
-  scan.min = 1;
-  scan.description = "A scan id: what that scan saw (statistics: the scan counted; default the latest finalized).";
-  all.push_back(scan);
-  ParamSpec since;
-  since.name = "since";
-  since.type = ParamType::timestamp;
-  since.description = "Last seen at or after (RFC 3339 or YYYY-MM-DD, UTC).";
-  all.push_back(since);
-  ParamSpec until = since;
-  until.name = "until";
-  until.description = "First seen at or before (RFC 3339 or YYYY-MM-DD, UTC).";
-  all.push_back(until);
+  all.push_back(params::integer("scan", 1, std::numeric_limits<std::int64_t>::max(),
+                                "A scan id: what that scan saw (statistics: the scan counted; default the latest "
+                                "finalized)."));
+  all.push_back(params::of_type("since", ParamType::timestamp, "Last seen at or after (RFC 3339 or YYYY-MM-DD, UTC)."));
+  all.push_back(
+      params::of_type("until", ParamType::timestamp, "First seen at or before (RFC 3339 or YYYY-MM-DD, UTC)."));
   std::erase_if(all, [&](const ParamSpec& p) { return without.contains(p.name); });
   return all;
 }

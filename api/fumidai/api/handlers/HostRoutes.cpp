@@ -4,6 +4,7 @@
 
 #include "fumidai/api/handlers/FilterParams.h"
 #include "fumidai/api/handlers/JsonBody.h"
+#include "fumidai/api/handlers/ParamSpecs.h"
 #include "fumidai/db/ExposureQueries.h"
 
 namespace fumidai::api {
@@ -98,13 +99,13 @@ ApiResponse get_host(const ApiRequest& request, HandlerContext& context) {
 }  // namespace
 
 void register_host_routes(RouteRegistry& registry) {
-  ParamSpec limit;
-  limit.name = "limit";
-  limit.type = ParamType::integer;
-  limit.min = 1;
-  limit.max = db::ExposureQueries::kMaxHistory;
-  limit.description = "History events to return, the latest (default 500).";
-  registry.add({"GET", "/v1/hosts/{ip}", "hosts.get", Access::not_researcher, {limit}, get_host});
+  registry.add({"GET",
+                "/v1/hosts/{ip}",
+                "hosts.get",
+                Access::not_researcher,
+                {params::integer("limit", 1, db::ExposureQueries::kMaxHistory,
+                                 "History events to return, the latest (default 500).")},
+                get_host});
 }
 
 }  // namespace fumidai::api

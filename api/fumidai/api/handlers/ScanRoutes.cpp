@@ -4,6 +4,7 @@
 
 #include "fumidai/api/handlers/FilterParams.h"
 #include "fumidai/api/handlers/JsonBody.h"
+#include "fumidai/api/handlers/ParamSpecs.h"
 #include "fumidai/db/PageCursor.h"
 #include "fumidai/db/ScanQueries.h"
 
@@ -62,17 +63,8 @@ ApiResponse get_scan(const ApiRequest& request, HandlerContext& context) {
 }  // namespace
 
 void register_scan_routes(RouteRegistry& registry) {
-  ParamSpec cursor;
-  cursor.name = "cursor";
-  cursor.max_length = db::PageCursor::kMaxLength;
-  cursor.description = "The previous page's next_cursor.";
-  ParamSpec limit;
-  limit.name = "limit";
-  limit.type = ParamType::integer;
-  limit.min = 1;
-  limit.max = db::ScanQueries::kMaxLimit;
-  limit.description = "Items per page (default 100).";
-  registry.add({"GET", "/v1/scans", "scans.list", Access::any_key, {cursor, limit}, list_scans});
+  registry.add({"GET", "/v1/scans", "scans.list", Access::any_key,
+                params::page(db::PageCursor::kMaxLength, db::ScanQueries::kMaxLimit), list_scans});
   registry.add({"GET", "/v1/scans/{id}", "scans.get", Access::any_key, {}, get_scan});
 }
 

@@ -3,19 +3,11 @@
 #include "fumidai/api/cache/CachedHandler.h"
 #include "fumidai/api/handlers/FilterParams.h"
 #include "fumidai/api/handlers/JsonBody.h"
+#include "fumidai/api/handlers/ParamSpecs.h"
 #include "fumidai/db/ExposureStats.h"
 
 namespace fumidai::api {
 namespace {
-
-ParamSpec choice(std::string name, std::vector<std::string> choices, std::string description) {
-  ParamSpec spec;
-  spec.name = std::move(name);
-  spec.type = ParamType::choice;
-  spec.choices = std::move(choices);
-  spec.description = std::move(description);
-  return spec;
-}
 
 ApiResponse by_isp(const ApiRequest& request, HandlerContext& context) {
   auto filter = FilterParams::filter(request);
@@ -88,29 +80,19 @@ ApiResponse timeline(const ApiRequest& request, HandlerContext& context) {
 
 void register_stats_routes(RouteRegistry& registry, ResponseCache& cache) {
   auto isp_params = FilterParams::specs();
-  isp_params.push_back(choice("by", {"category", "label"}, "Count per category (default) or per label."));
-  isp_params.push_back(choice("group", {"org", "asn"}, "One row per ISP (default) or per ASN."));
+  isp_params.push_back(params::choice("by", {"category", "label"}, "Count per category (default) or per label."));
+  isp_params.push_back(params::choice("group", {"org", "asn"}, "One row per ISP (default) or per ASN."));
   registry.add({"GET", "/v1/stats/by-isp", "stats.by_isp", Access::any_key, std::move(isp_params),
                 cached_handler("stats.by_isp", by_isp, cache)});
   registry.add({"GET", "/v1/stats/by-product", "stats.by_product", Access::any_key, FilterParams::specs(),
                 cached_handler("stats.by_product", by_product, cache)});
   auto timeline_params = FilterParams::specs({"scan", "since", "until"});
-  ParamSpec since;
-  since.name = "since";
-  since.type = ParamType::timestamp;
-  since.description = "Only scans started at or after (RFC 3339 or YYYY-MM-DD, UTC).";
-  timeline_params.push_back(since);
-  ParamSpec until = since;
-  until.name = "until";
-  until.description = "Only scans started at or before (RFC 3339 or YYYY-MM-DD, UTC).";
-  timeline_params.push_back(until);
-  ParamSpec limit;
-  limit.name = "limit";
-  limit.type = ParamType::integer;
-  limit.min = 1;
-  limit.max = db::ExposureStats::kMaxTimeline;
-  limit.description = "The latest this many scans (default 52).";
-  timeline_params.push_back(limit);
+  timeline_params.push_back(
+      params::of_type("since", ParamType::timestamp, "Only scans started at or after (RFC 3339 or YYYY-MM-DD, UTC)."));
+  timeline_params.push_back(
+      params::of_type("until", ParamType::timestamp, "Only scans started at or before (RFC 3339 or YYYY-MM-DD, UTC)."));
+  timeline_params.push_back(
+      params::integer("limit", 1, db::ExposureStats::kMaxTimeline, "The latest this many scans (default 52)."));
   registry.add({"GET", "/v1/stats/timeline", "stats.timeline", Access::any_key, std::move(timeline_params),
                 cached_handler("stats.timeline", timeline, cache)});
 }
