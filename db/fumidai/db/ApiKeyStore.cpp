@@ -10,6 +10,8 @@
 #include <tuple>
 
 #include "fumidai/db/IpPrefix.h"
+#include "fumidai/db/PreparedCall.h"
+#include "fumidai/db/SqlArray.h"
 
 namespace fumidai::db {
 namespace {
@@ -39,37 +41,9 @@ void sort_unique(std::vector<T>& values) {
   values.erase(std::unique(values.begin(), values.end()), values.end());
 }
 
-// Array literals for parameters: every element has been validated, and is
-// quoted anyway.
-template <class Range>
-std::string array_literal(const Range& values) {
-  std::string out = "{";
-  for (const auto& v : values) {
-    if (out.size() > 1) out.push_back(',');
-    out += fmt::format("\"{}\"", v);
-  }
-  out.push_back('}');
-  return out;
-}
-
-std::vector<std::string> text_array(const pqxx::field& field) {
-  std::vector<std::string> out;
-  if (field.is_null()) return out;
-  auto parser = field.as_array();
-  for (auto [juncture, value] = parser.get_next(); juncture != pqxx::array_parser::done;
-       std::tie(juncture, value) = parser.get_next()) {
-    if (juncture == pqxx::array_parser::string_value) out.push_back(std::move(value));
-  }
-  return out;
-}
-
-TimePoint from_micros(long long micros) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(micros)));
-}
-
 std::optional<TimePoint> optional_time(const pqxx::field& field) {
   if (field.is_null()) return std::nullopt;
-  return from_micros(field.as<long long>());
+  return detail::from_micros(field.as<long long>());
 }
 
 ApiKey key_from_row(const pqxx::row& row) {
@@ -78,11 +52,11 @@ ApiKey key_from_row(const pqxx::row& row) {
   key.name = row[1].as<std::string>();
   key.role = parse_role(row[2].as<std::string>()).value_or(ApiRole::researcher);  // the table's CHECK holds
   key.token_prefix = row[3].as<std::string>();
-  for (const auto& asn : text_array(row[4])) key.constituency.asns.push_back(std::stoll(asn));
-  key.constituency.prefixes = text_array(row[5]);
-  key.constituency.countries = text_array(row[6]);
+  for (const auto& asn : detail::text_array(row[4])) key.constituency.asns.push_back(std::stoll(asn));
+  key.constituency.prefixes = detail::text_array(row[5]);
+  key.constituency.countries = detail::text_array(row[6]);
   key.rate = ApiRate{row[7].as<double>(), row[8].as<double>()};
-  key.created_at = from_micros(row[9].as<long long>());
+  key.created_at = detail::from_micros(row[9].as<long long>());
   key.revoked_at = optional_time(row[10]);
   key.last_used_at = optional_time(row[11]);
   return key;
@@ -177,8 +151,8 @@ Result<CreatedApiKey> ApiKeyStore::create(const NewApiKey& request) {
             "                      rate_per_second, burst) "
             "VALUES ($1, $2, $3, $4::bytea, $5::bigint[], $6::cidr[], $7::text[], $8, $9) RETURNING id",
             key->name, std::string(role_name(key->role)), token->prefix, hex(token->secret_hash()),
-            array_literal(key->constituency.asns), array_literal(key->constituency.prefixes),
-            array_literal(key->constituency.countries), key->rate.per_second, key->rate.burst);
+            sql_array(key->constituency.asns), sql_array(key->constituency.prefixes),
+            sql_array(key->constituency.countries), key->rate.per_second, key->rate.burst);
         const auto id = row[0].as<std::int64_t>();
         const auto stored = tx.exec_params1(std::string(kColumns) + kFrom + "WHERE id = $1", id);
         tx.commit();
@@ -252,7 +226,7 @@ Result<RevokedApiKey> ApiKeyStore::revoke(std::string_view name_or_id) {
     }
     const auto at = tx.exec_params1(
         "UPDATE api_keys SET revoked_at = now() WHERE id = $1 RETURNING epoch_us(revoked_at)", revoked.key.id);
-    revoked.key.revoked_at = from_micros(at[0].as<long long>());
+    revoked.key.revoked_at = detail::from_micros(at[0].as<long long>());
     tx.commit();
     return revoked;
   });

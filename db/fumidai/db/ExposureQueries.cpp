@@ -1,7 +1,8 @@
 #include "fumidai/db/ExposureQueries.h"
 
-#include <boost/asio/ip/address.hpp>
 #include <fmt/format.h>
+
+#include <boost/asio/ip/address.hpp>
 #include <pqxx/pqxx>
 #include <tuple>
 #include <utility>
@@ -66,25 +67,9 @@ constexpr const char* kHostHistory =
     "  FROM host_history($1::inet) ORDER BY scan_started DESC, scan_id DESC, port DESC, transport DESC LIMIT $2"
     ") latest ORDER BY started, scan_id, port, transport";
 
-TimePoint from_micros(long long micros) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(micros)));
-}
-
-std::vector<std::string> text_array(const pqxx::field& field) {
-  std::vector<std::string> out;
-  if (field.is_null()) return out;
-  auto parser = field.as_array();
-  for (auto [juncture, value] = parser.get_next(); juncture != pqxx::array_parser::done;
-       std::tie(juncture, value) = parser.get_next()) {
-    if (juncture == pqxx::array_parser::string_value) out.push_back(std::move(value));
-  }
-  return out;
-}
-
-std::optional<std::int64_t> optional_int(const pqxx::field& field) {
-  if (field.is_null()) return std::nullopt;
-  return field.as<std::int64_t>();
-}
+using detail::from_micros;
+using detail::optional_int;
+using detail::text_array;
 
 bool is_address(const std::string& text) {
   boost::system::error_code error;
@@ -123,8 +108,8 @@ Result<ExposureCounts> ExposureQueries::counts_by_isp(const ExposureCountsReques
     counts.scan_id = scan[0][0].as<std::int64_t>();
     counts.scan_started = from_micros(scan[0][1].as<long long>());
     const char* kind = request.by == CountBy::category ? "category" : "label";
-    const char* statement = request.isp == IspGrouping::organization ? "fumidai_exposure_counts_org"
-                                                                     : "fumidai_exposure_counts_asn";
+    const char* statement =
+        request.isp == IspGrouping::organization ? "fumidai_exposure_counts_org" : "fumidai_exposure_counts_asn";
     for (const auto& row : tx.exec_prepared(statement, counts.scan_id, kind)) {
       counts.rows.push_back(ExposureCount{optional_int(row[0]), row[1].as<std::string>(), row[2].as<std::string>(),
                                           row[3].as<std::string>(), row[4].as<std::int64_t>(),
@@ -160,10 +145,9 @@ Result<ExposedRoutersPage> ExposureQueries::exposed_routers(const ExposedRouters
         break;
       }
       page.routers.push_back(ExposedRouter{row[0].as<std::string>(), optional_int(row[1]), row[2].as<std::string>(),
-                                           row[3].as<std::string>(), row[4].as<std::string>(),
-                                           row[5].as<std::string>(), row[6].as<std::string>(),
-                                           row[7].as<std::string>(), text_array(row[8]), text_array(row[9]),
-                                           row[10].as<int>(), from_micros(row[11].as<long long>()),
+                                           row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>(),
+                                           row[6].as<std::string>(), row[7].as<std::string>(), text_array(row[8]),
+                                           text_array(row[9]), row[10].as<int>(), from_micros(row[11].as<long long>()),
                                            from_micros(row[12].as<long long>()), row[13].as<std::int64_t>()});
     }
     return page;
@@ -218,10 +202,10 @@ Result<HostView> ExposureQueries::host(const std::string& ip, int history_limit)
       view.services.push_back(std::move(service));
     }
     for (const auto& row : tx.exec_prepared("fumidai_exposure_host_history", ip, history_limit)) {
-      view.history.push_back(HostEvent{row[0].as<std::int64_t>(), from_micros(row[1].as<long long>()),
-                                       row[2].as<int>(), row[3].as<std::string>(), row[4].as<std::string>(),
-                                       row[5].as<std::string>(), row[6].as<std::string>(), text_array(row[7]),
-                                       text_array(row[8]), text_array(row[9])});
+      view.history.push_back(HostEvent{row[0].as<std::int64_t>(), from_micros(row[1].as<long long>()), row[2].as<int>(),
+                                       row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>(),
+                                       row[6].as<std::string>(), text_array(row[7]), text_array(row[8]),
+                                       text_array(row[9])});
     }
     return view;
   });

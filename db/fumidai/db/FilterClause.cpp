@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "fumidai/db/IpPrefix.h"
+#include "fumidai/db/SqlArray.h"
 
 namespace fumidai::db {
 namespace {
@@ -44,29 +45,6 @@ Result<> check_countries(std::string_view name, const std::vector<std::string>& 
 }
 
 }  // namespace
-
-std::string sql_array(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (const auto& v : values) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (const char c : v) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
-std::string sql_array(const std::vector<std::int64_t>& values) {
-  std::string out = "{";
-  for (const auto v : values) {
-    if (out.size() > 1) out += ',';
-    out += std::to_string(v);
-  }
-  return out + "}";
-}
 
 std::string FilterClause::sql(const FilterColumns& c, int first) {
   auto p = [first](int n) { return fmt::format("${}", first + n - 1); };

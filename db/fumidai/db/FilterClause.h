@@ -47,8 +47,4 @@ class FilterClause {
   static Result<SqlParameters> parameters(const ExposureFilter& filter, const Scope& scope);
 };
 
-// A PostgreSQL array literal ({"a","b"}) with every element quoted.
-std::string sql_array(const std::vector<std::string>& values);
-std::string sql_array(const std::vector<std::int64_t>& values);
-
 }  // namespace fumidai::db

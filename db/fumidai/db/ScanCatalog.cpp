@@ -1,20 +1,14 @@
 #include "fumidai/db/ScanCatalog.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
+#include "fumidai/db/SqlArray.h"
+
 namespace fumidai::db {
 namespace {
-
-// Array literals for the parameters ($n::integer[], $n::cidr[]): the values
-// are numbers and CIDRs fumidai formatted, never free text.
-template <class T>
-std::string array_literal(const std::vector<T>& values) {
-  return fmt::format("{{{}}}", fmt::join(values, ","));
-}
 
 std::optional<std::string> text_or_null(const auto& value) {
   if (!value) return std::nullopt;
@@ -52,9 +46,9 @@ Result<StoredScan> create_scan(Session& session, const ScanMetadata& m, const bo
         " VALUES ($1, $2, $3::timestamptz, $4::integer[], $5::integer[], $6::bigint, $7::numeric, $8::integer,"
         " $9::integer, $10::cidr[], $11, $12, $13::jsonb, $14::jsonb)"
         " ON CONFLICT (uid) DO NOTHING",
-        m.uid, m.name, started, array_literal(m.ports), array_literal(m.udp_ports), text_or_null(m.rate),
-        text_or_null(m.seed), text_or_null(m.shard), text_or_null(m.shards), array_literal(m.targets), m.target_summary,
-        m.tool_version, boost::json::serialize(m.summary), boost::json::serialize(attribution));
+        m.uid, m.name, started, sql_array(m.ports), sql_array(m.udp_ports), text_or_null(m.rate), text_or_null(m.seed),
+        text_or_null(m.shard), text_or_null(m.shards), sql_array(m.targets), m.target_summary, m.tool_version,
+        boost::json::serialize(m.summary), boost::json::serialize(attribution));
     const StoredScan scan = stored(tx.exec_params1(kSelectScan, m.uid));
     tx.commit();
     return scan;
@@ -77,10 +71,9 @@ Result<> finish_scan(Session& session, std::int64_t scan_id, const ScanMetadata&
                                " rows_ingested = (SELECT coalesce(sum(rows), 0) FROM ingest_batches WHERE scan_id = $1)"
                                " WHERE id = $1",
                                merge_ports),
-                   scan_id, format_utc_time(m.finished.value_or(m.started)), array_literal(m.ports),
-                   array_literal(m.udp_ports), text_or_null(m.rate), text_or_null(m.seed), text_or_null(m.shard),
-                   text_or_null(m.shards), array_literal(m.targets), m.target_summary,
-                   boost::json::serialize(m.summary));
+                   scan_id, format_utc_time(m.finished.value_or(m.started)), sql_array(m.ports), sql_array(m.udp_ports),
+                   text_or_null(m.rate), text_or_null(m.seed), text_or_null(m.shard), text_or_null(m.shards),
+                   sql_array(m.targets), m.target_summary, boost::json::serialize(m.summary));
     tx.exec_params("SELECT finalize_scan($1)", scan_id);
     tx.commit();
   });
