@@ -211,7 +211,10 @@ ParamValidator::Outcome ParamValidator::validate(const std::vector<ParamSpec>& s
   };
   std::map<std::string, std::size_t> given;
   for (const auto& [name, value] : query) {
-    const auto spec = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == name; });
+    // By reference to the pair's member, not the binding: clang 14 cannot capture structured bindings.
+    const std::string& wanted = name;
+    const auto spec =
+        std::find_if(specs.begin(), specs.end(), [&wanted](const ParamSpec& s) { return s.name == wanted; });
     if (spec == specs.end()) {
       report(name, "unknown parameter");
       continue;
