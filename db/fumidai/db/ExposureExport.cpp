@@ -23,10 +23,8 @@ Result<std::unique_ptr<ExposureExport>> ExposureExport::open(Session& session, c
   if (!parameters) return parameters.error();
   return guarded("starting an export", [&]() -> Result<std::unique_ptr<ExposureExport>> {
     auto transaction = std::make_unique<Transaction>(session.connection());
-    transaction->tx.exec("SET LOCAL plan_cache_mode = force_custom_plan");
-    transaction->tx.exec("SET LOCAL TimeZone = 'UTC'");
-    std::vector<const char*> values;
-    for (const auto& p : *parameters) values.push_back(p ? p->c_str() : nullptr);
+    detail::begin_filtered_read(transaction->tx);
+    const auto values = detail::parameter_values(*parameters);
     // DECLARE takes bound parameters like any statement (extended protocol).
     transaction->tx.exec_params("DECLARE fumidai_export NO SCROLL CURSOR FOR " + detail::exposure_select_sql() +
                                     " ORDER BY hs.ip, hs.port, hs.transport",

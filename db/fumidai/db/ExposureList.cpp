@@ -68,9 +68,7 @@ Result<ExposurePage> ExposureList::page(const ExposurePageRequest& request) {
   return guarded("listing exposures", [&]() -> Result<ExposurePage> {
     session_.connection().prepare(kStatement, page_sql());
     pqxx::read_transaction tx(session_.connection());
-    // Custom plans: the absent filters' "$n IS NULL OR ..." fold away.
-    tx.exec("SET LOCAL plan_cache_mode = force_custom_plan");
-    tx.exec("SET LOCAL TimeZone = 'UTC'");
+    detail::begin_filtered_read(tx);
     ExposurePage page;
     for (const auto& row : detail::exec_prepared(tx, kStatement, *parameters)) {
       if (static_cast<int>(page.items.size()) == request.limit) {

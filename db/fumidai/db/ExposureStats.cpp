@@ -153,11 +153,6 @@ Result<> check_rows(std::size_t rows) {
   return {};
 }
 
-void begin(pqxx::transaction_base& tx) {
-  tx.exec("SET LOCAL plan_cache_mode = force_custom_plan");
-  tx.exec("SET LOCAL TimeZone = 'UTC'");
-}
-
 // The scan a statistic counts is chosen apart (resolve_scan), so the filter's
 // own scan condition is left out.
 ExposureFilter without_scan(ExposureFilter filter) {
@@ -174,7 +169,7 @@ Result<ScanStats<IspStatsRow>> ExposureStats::by_isp(const IspStatsRequest& requ
                                          request.by == StatsCountBy::label, false);
   return guarded("counting exposures by ISP", [&]() -> Result<ScanStats<IspStatsRow>> {
     ReadSnapshot tx(session_.connection());
-    begin(tx);
+    detail::begin_filtered_read(tx);
     auto scan = resolve_scan(tx, request.filter.scan_id);
     if (!scan) return scan.error();
     const int variant = static_cast<int>(request.by) * 2 + static_cast<int>(request.group);
@@ -198,7 +193,7 @@ Result<ScanStats<ProductStatsRow>> ExposureStats::by_product(const ExposureFilte
   const bool from_counts = counts_answer(filter, scope, true, false, true);
   return guarded("counting exposures by product", [&]() -> Result<ScanStats<ProductStatsRow>> {
     ReadSnapshot tx(session_.connection());
-    begin(tx);
+    detail::begin_filtered_read(tx);
     auto scan = resolve_scan(tx, filter.scan_id);
     if (!scan) return scan.error();
     const auto name = statement_name("product", from_counts);
@@ -231,7 +226,7 @@ Result<std::vector<TimelinePoint>> ExposureStats::timeline(const TimelineRequest
   parameters->push_back(std::to_string(request.limit));
   return guarded("counting exposures over time", [&]() -> Result<std::vector<TimelinePoint>> {
     ReadSnapshot tx(session_.connection());
-    begin(tx);
+    detail::begin_filtered_read(tx);
     const auto name = statement_name("timeline", from_counts);
     session_.connection().prepare(name, timeline_sql(from_counts));
     std::vector<TimelinePoint> out;

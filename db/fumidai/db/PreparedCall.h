@@ -14,12 +14,26 @@
 
 namespace fumidai::db::detail {
 
-inline pqxx::result exec_prepared(pqxx::transaction_base& tx, const std::string& statement,
-                                  const SqlParameters& parameters) {
+// The parameters as libpq takes them (a null pointer is SQL NULL); they
+// point into `parameters`, which must outlive them.
+inline std::vector<const char*> parameter_values(const SqlParameters& parameters) {
   std::vector<const char*> values;
   values.reserve(parameters.size());
   for (const auto& p : parameters) values.push_back(p ? p->c_str() : nullptr);
+  return values;
+}
+
+inline pqxx::result exec_prepared(pqxx::transaction_base& tx, const std::string& statement,
+                                  const SqlParameters& parameters) {
+  const auto values = parameter_values(parameters);
   return tx.exec_prepared(statement, pqxx::prepare::make_dynamic_params(values));
+}
+
+// Settings for a read over FilterClause's statement, in one round trip:
+// custom plans, so the absent filters' "$n IS NULL OR ..." fold away, and
+// UTC for the timestamps it formats.
+inline void begin_filtered_read(pqxx::transaction_base& tx) {
+  tx.exec("SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL TimeZone = 'UTC'");
 }
 
 inline std::chrono::system_clock::time_point from_micros(long long micros) {

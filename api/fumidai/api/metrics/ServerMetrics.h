@@ -35,7 +35,7 @@ class ServerMetrics {
   void connection_closed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
   void connection_refused() { refused_connections_.fetch_add(1, std::memory_order_relaxed); }
   void request_rate_limited() { rate_limited_.fetch_add(1, std::memory_order_relaxed); }
-  void audit_dropped() { audit_drops_.fetch_add(1, std::memory_order_relaxed); }
+  void audit_dropped(std::uint64_t count = 1) { audit_drops_.fetch_add(count, std::memory_order_relaxed); }
   // Where the pool's statistics come from; unset, no pool metrics are shown.
   void set_pool_statistics(std::function<db::PoolStatistics()> source);
 
