@@ -47,7 +47,16 @@ struct Creator {
 struct SenderIdentity {
   std::string from_address = "cert@fumidai.localhost";
   std::string from_name = "fumidai";
-  std::string public_url = "http://127.0.0.1:8080";  // base of acknowledgement and opt-out links
+  // Base of the links in letters: PUBLIC_URL/v1/ack/TOKEN acknowledges a
+  // letter; PUBLIC_URL/v1/optouts/verify/TOKEN confirms an opt-out.
+  std::string public_url = "http://127.0.0.1:8080";
+};
+
+// What `fumidai serve` and the CLI load the service from.
+struct ServiceConfig {
+  std::string templates_dir;  // holds LANG/subject.txt and LANG/body.txt; empty: the embedded templates/letters/
+  std::string certs_file;     // national CERTs (YAML); empty: the embedded campaigns/national-certs.yaml
+  SenderIdentity sender;
 };
 
 struct CreatedCampaign {
@@ -62,6 +71,10 @@ class CampaignService {
   CampaignService(std::shared_ptr<const LetterComposer> composer,
                   std::shared_ptr<const NationalCertDirectory> certs, SenderIdentity sender, Clock& clock);
 
+  // Loads templates (every language found), label advice and the CERT
+  // directory; a template with an unknown variable fails here with FILE:LINE.
+  static Result<std::shared_ptr<const CampaignService>> load(const ServiceConfig& config, Clock& clock);
+
   // Selects the exposures (within `scope`, less verified opt-outs), groups
   // them, draws the arms, renders every treated recipient's letter and stores
   // it all in one transaction. An empty selection, an unknown language or a
@@ -72,11 +85,15 @@ class CampaignService {
   Result<Remediation> remediation(db::Session& session, std::int64_t campaign_id) const;
 
   // Opt-outs: stores the request and queues the token to the prefix's abuse
-  // contact. A prefix without one, or a malformed prefix or contact, is an input error.
+  // contact (a message with the token and the confirmation link
+  // PUBLIC_URL/v1/optouts/verify/TOKEN). A prefix without a contact, or a
+  // malformed prefix or contact, is an input error.
   Result<db::Optout> request_optout(db::Session& session, const std::string& prefix, const std::string& contact,
                                     const std::string& reason) const;
 
   const SenderIdentity& sender() const { return sender_; }
+  // The languages letters can be written in (template directories found).
+  std::vector<std::string> languages() const;
 
  private:
   std::shared_ptr<const LetterComposer> composer_;
