@@ -2,9 +2,9 @@
 
 #include <boost/json.hpp>
 
-#include "fumidai/api/handlers/CsvWriter.h"
 #include "fumidai/api/handlers/ExposureRoutes.h"
 #include "fumidai/api/handlers/JsonBody.h"
+#include "fumidai/core/CsvWriter.h"
 #include "fumidai/db/ShadowserverRow.h"
 
 namespace fumidai::api {
