@@ -247,9 +247,9 @@ TEST_F(CampaignRoutesTest, BadCampaignBodiesAreRefusedBeforeTheDatabase) {
 }
 
 TEST_F(CampaignRoutesTest, PathIdsThatNameNoCampaignAre404s) {
-  for (const char* path : {"/v1/campaigns/abc", "/v1/campaigns/0", "/v1/campaigns/-1", "/v1/campaigns/007",
-                           "/v1/campaigns/99999999999999999999", "/v1/campaigns/x/letters/1.eml",
-                           "/v1/campaigns/x/remediation"}) {
+  for (const char* path :
+       {"/v1/campaigns/abc", "/v1/campaigns/0", "/v1/campaigns/-1", "/v1/campaigns/007",
+        "/v1/campaigns/99999999999999999999", "/v1/campaigns/x/letters/1.eml", "/v1/campaigns/x/remediation"}) {
     EXPECT_EQ(call("GET", path).status, 404u) << path;
   }
 }

@@ -275,8 +275,8 @@ TEST_F(Campaigns, FromSelectionToLettersAcknowledgementsAndRemediation) {
   // The other letter through the link it carries: a GET shows a form and
   // changes nothing; the form's POST acknowledges.
   const std::string other_path = location + "/letters/" + std::to_string(rids[1]);
-  const std::string token = token_after(text_of(parse_mime(fixture.send(kAdmin, "GET", other_path + ".eml").body)),
-                                        "/v1/ack/");
+  const std::string token =
+      token_after(text_of(parse_mime(fixture.send(kAdmin, "GET", other_path + ".eml").body)), "/v1/ack/");
   ASSERT_FALSE(token.empty());
   const auto form = fixture.send(std::nullopt, "GET", "/v1/ack/" + token);
   EXPECT_EQ(form.status, 200u);
@@ -359,8 +359,8 @@ TEST_F(Campaigns, OptoutIsRequestedVerifiedThroughTheMailedTokenAndListed) {
   {
     auto session = fixture.database().session();
     db::MailOutbox outbox(session);
-    auto claimed = outbox.claim({std::nullopt, db::MailKind::optout_verification, false},
-                                std::chrono::system_clock::now(), 10);
+    auto claimed =
+        outbox.claim({std::nullopt, db::MailKind::optout_verification, false}, std::chrono::system_clock::now(), 10);
     ASSERT_TRUE(claimed) << claimed.error().message;
     ASSERT_EQ(claimed->size(), 1u);
     EXPECT_EQ(claimed->front().envelope_to, "abuse@kumo-bb.example.jp");

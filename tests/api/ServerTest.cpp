@@ -289,24 +289,26 @@ TEST_F(ServerTest, ExpectContinueBeyondTheBodyLimitIs413AtOnce) {
 
 TEST_F(ServerTest, HeadIsGetWithoutTheBody) {
   TestServer server(routes, metrics);
-  Client client(server.port());
-  auto got = client.get("/v1/echo/word");
-  ASSERT_TRUE(got);
-  client.send("HEAD /v1/echo/word HTTP/1.1\r\nHost: t\r\n\r\n");
-  auto head = client.read(1024, true);
-  ASSERT_TRUE(head);
-  EXPECT_EQ(head->result_int(), 200u);
-  EXPECT_EQ((*head)[http::field::content_length], std::to_string(got->body().size()));
-  EXPECT_EQ((*head)[http::field::content_type], "application/json");
-  EXPECT_TRUE(head->body().empty());
-  // No body bytes were sent: the next response on the connection parses.
-  client.send("HEAD /v1/nothing HTTP/1.1\r\nHost: t\r\n\r\n");
-  auto missing = client.read(1024, true);
-  ASSERT_TRUE(missing);
-  EXPECT_EQ(missing->result_int(), 404u);
-  auto again = client.get("/healthz");
-  ASSERT_TRUE(again);
-  EXPECT_EQ(again->body(), R"({"status":"ok"})");
+  {
+    Client client(server.port());
+    auto got = client.get("/v1/echo/word");
+    ASSERT_TRUE(got);
+    client.send("HEAD /v1/echo/word HTTP/1.1\r\nHost: t\r\n\r\n");
+    auto head = client.read(1024, true);
+    ASSERT_TRUE(head);
+    EXPECT_EQ(head->result_int(), 200u);
+    EXPECT_EQ((*head)[http::field::content_length], std::to_string(got->body().size()));
+    EXPECT_EQ((*head)[http::field::content_type], "application/json");
+    EXPECT_TRUE(head->body().empty());
+    // No body bytes were sent: the next response on the connection parses.
+    client.send("HEAD /v1/nothing HTTP/1.1\r\nHost: t\r\n\r\n");
+    auto missing = client.read(1024, true);
+    ASSERT_TRUE(missing);
+    EXPECT_EQ(missing->result_int(), 404u);
+    auto again = client.get("/healthz");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->body(), R"({"status":"ok"})");
+  }
   server.stop();
   const auto entries = server.audit.entries();
   ASSERT_EQ(entries.size(), 4u);
@@ -352,17 +354,17 @@ TEST_F(ServerTest, CampaignRoutesRefuseResearchersAndOptoutListsAreAdminOnly) {
   server.authenticator.add("researcher", 2, Role::researcher);
   server.authenticator.add("analyst", 3, Role::analyst);
   Client client(server.port());
-  for (const auto& [method, target] : std::vector<std::pair<std::string, std::string>>{
-           {"POST", "/v1/campaigns"},
-           {"GET", "/v1/campaigns"},
-           {"GET", "/v1/campaigns/1"},
-           {"GET", "/v1/campaigns/1/recipients"},
-           {"GET", "/v1/campaigns/1/letters"},
-           {"GET", "/v1/campaigns/1/letters/1"},
-           {"GET", "/v1/campaigns/1/letters/1.eml"},
-           {"POST", "/v1/campaigns/1/letters/1/ack"},
-           {"GET", "/v1/campaigns/1/remediation"},
-           {"GET", "/v1/optouts"}}) {
+  for (const auto& [method, target] :
+       std::vector<std::pair<std::string, std::string>>{{"POST", "/v1/campaigns"},
+                                                        {"GET", "/v1/campaigns"},
+                                                        {"GET", "/v1/campaigns/1"},
+                                                        {"GET", "/v1/campaigns/1/recipients"},
+                                                        {"GET", "/v1/campaigns/1/letters"},
+                                                        {"GET", "/v1/campaigns/1/letters/1"},
+                                                        {"GET", "/v1/campaigns/1/letters/1.eml"},
+                                                        {"POST", "/v1/campaigns/1/letters/1/ack"},
+                                                        {"GET", "/v1/campaigns/1/remediation"},
+                                                        {"GET", "/v1/optouts"}}) {
     client.send(method + " " + target + " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer researcher\r\n" +
                 (method == "POST" ? "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}" : "\r\n"));
     auto response = client.read();

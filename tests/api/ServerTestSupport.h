@@ -173,8 +173,7 @@ class BasicClient {
 
   // The next response, or nullopt if the connection closed or the guard ran out.
   // `head`: the answer to a HEAD, whose header describes a body never sent.
-  std::optional<http::response<http::string_body>> read(std::size_t body_limit = 128 * 1024 * 1024,
-                                                        bool head = false) {
+  std::optional<http::response<http::string_body>> read(std::size_t body_limit = 128 * 1024 * 1024, bool head = false) {
     http::response_parser<http::string_body> parser;
     parser.body_limit(body_limit);
     parser.skip(head);

@@ -165,50 +165,50 @@ ApiResponse letters(const ApiRequest& request, HandlerContext& context) {
 }
 
 ApiResponse letter(const ApiRequest& request, HandlerContext& context) {
-  return with_campaign(
-      request, context, [&](db::Session&, db::CampaignStore& store, const db::CampaignSummary& campaign) {
-        const auto rid = id_of(request.path.at("rid"));
-        if (!rid) return JsonBody::not_found("no such letter");
-        auto found = store.letter(campaign.id, *rid);
-        if (!found) return JsonBody::error(found.error());
-        if (!*found) return JsonBody::not_found("no such letter");
-        return JsonBody::ok(campaigns::to_json(**found));
-      });
+  return with_campaign(request, context,
+                       [&](db::Session&, db::CampaignStore& store, const db::CampaignSummary& campaign) {
+                         const auto rid = id_of(request.path.at("rid"));
+                         if (!rid) return JsonBody::not_found("no such letter");
+                         auto found = store.letter(campaign.id, *rid);
+                         if (!found) return JsonBody::error(found.error());
+                         if (!*found) return JsonBody::not_found("no such letter");
+                         return JsonBody::ok(campaigns::to_json(**found));
+                       });
 }
 
 ApiResponse letter_eml(const ApiRequest& request, HandlerContext& context) {
-  return with_campaign(
-      request, context, [&](db::Session&, db::CampaignStore& store, const db::CampaignSummary& campaign) {
-        const auto rid = id_of(request.path.at("rid"));
-        if (!rid) return JsonBody::not_found("no such letter");
-        auto eml = store.letter_eml(campaign.id, *rid);
-        if (!eml) return JsonBody::error(eml.error());
-        if (!*eml) return JsonBody::not_found("no such letter");
-        ApiResponse response;
-        response.content_type = "message/rfc822";
-        response.headers.emplace_back("Content-Disposition",
-                                      fmt::format("attachment; filename=\"campaign-{}-letter-{}.eml\"", campaign.id,
-                                                  *rid));
-        response.body = std::move(**eml);
-        return response;
-      });
+  return with_campaign(request, context,
+                       [&](db::Session&, db::CampaignStore& store, const db::CampaignSummary& campaign) {
+                         const auto rid = id_of(request.path.at("rid"));
+                         if (!rid) return JsonBody::not_found("no such letter");
+                         auto eml = store.letter_eml(campaign.id, *rid);
+                         if (!eml) return JsonBody::error(eml.error());
+                         if (!*eml) return JsonBody::not_found("no such letter");
+                         ApiResponse response;
+                         response.content_type = "message/rfc822";
+                         response.headers.emplace_back(
+                             "Content-Disposition",
+                             fmt::format("attachment; filename=\"campaign-{}-letter-{}.eml\"", campaign.id, *rid));
+                         response.body = std::move(**eml);
+                         return response;
+                       });
 }
 
 ApiResponse acknowledge(const ApiRequest& request, HandlerContext& context) {
-  return with_campaign(
-      request, context, [&](db::Session&, db::CampaignStore& store, const db::CampaignSummary& campaign) {
-        const auto rid = id_of(request.path.at("rid"));
-        if (!rid) return JsonBody::not_found("no such letter");
-        auto acknowledged = store.acknowledge(campaign.id, *rid);
-        if (!acknowledged) {
-          if (acknowledged.error().kind == Error::Kind::invalid_input) {
-            return problem(409, "Conflict", acknowledged.error().message);
-          }
-          return JsonBody::error(acknowledged.error());
-        }
-        if (!*acknowledged) return JsonBody::not_found("no such letter");
-        return JsonBody::ok(campaigns::to_json(**acknowledged));
-      });
+  return with_campaign(request, context,
+                       [&](db::Session&, db::CampaignStore& store, const db::CampaignSummary& campaign) {
+                         const auto rid = id_of(request.path.at("rid"));
+                         if (!rid) return JsonBody::not_found("no such letter");
+                         auto acknowledged = store.acknowledge(campaign.id, *rid);
+                         if (!acknowledged) {
+                           if (acknowledged.error().kind == Error::Kind::invalid_input) {
+                             return problem(409, "Conflict", acknowledged.error().message);
+                           }
+                           return JsonBody::error(acknowledged.error());
+                         }
+                         if (!*acknowledged) return JsonBody::not_found("no such letter");
+                         return JsonBody::ok(campaigns::to_json(**acknowledged));
+                       });
 }
 
 ApiResponse remediation(const Service& service, const ApiRequest& request, HandlerContext& context) {
@@ -255,10 +255,13 @@ ApiResponse ack_by_token(const ApiRequest& request, HandlerContext& context) {
 }  // namespace
 
 void register_campaign_routes(RouteRegistry& registry, Service service) {
-  registry.add({"POST", "/v1/campaigns", "campaigns.create", Access::not_researcher, {},
-                [service](const ApiRequest& request, HandlerContext& context) {
-                  return create(service, request, context);
-                }});
+  registry.add(
+      {"POST",
+       "/v1/campaigns",
+       "campaigns.create",
+       Access::not_researcher,
+       {},
+       [service](const ApiRequest& request, HandlerContext& context) { return create(service, request, context); }});
   registry.add({"GET", "/v1/campaigns", "campaigns.list", Access::not_researcher, {}, list});
   registry.add({"GET", "/v1/campaigns/{id}", "campaigns.get", Access::not_researcher, {}, get});
   registry.add(
@@ -267,9 +270,17 @@ void register_campaign_routes(RouteRegistry& registry, Service service) {
   registry.add({"GET", "/v1/campaigns/{id}/letters/{rid}", "campaigns.letter", Access::not_researcher, {}, letter});
   registry.add(
       {"GET", "/v1/campaigns/{id}/letters/{rid}.eml", "campaigns.letter_eml", Access::not_researcher, {}, letter_eml});
-  registry.add({"POST", "/v1/campaigns/{id}/letters/{rid}/ack", "campaigns.letter_ack", Access::not_researcher, {},
+  registry.add({"POST",
+                "/v1/campaigns/{id}/letters/{rid}/ack",
+                "campaigns.letter_ack",
+                Access::not_researcher,
+                {},
                 acknowledge});
-  registry.add({"GET", "/v1/campaigns/{id}/remediation", "campaigns.remediation", Access::not_researcher, {},
+  registry.add({"GET",
+                "/v1/campaigns/{id}/remediation",
+                "campaigns.remediation",
+                Access::not_researcher,
+                {},
                 [service](const ApiRequest& request, HandlerContext& context) {
                   return remediation(service, request, context);
                 }});

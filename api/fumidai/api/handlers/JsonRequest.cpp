@@ -92,8 +92,8 @@ JsonRequest JsonRequest::parse(const ApiRequest& request, const std::set<std::st
     const auto [line, column] = line_and_column(request.body, at);
     out.status_ = 400;
     out.title_ = "Bad Request";
-    out.detail_ = fmt::format("the body is not valid JSON: {} at line {}, column {} (byte {})", ec.message(), line,
-                              column, at);
+    out.detail_ =
+        fmt::format("the body is not valid JSON: {} at line {}, column {} (byte {})", ec.message(), line, column, at);
     return out;
   }
   boost::json::value document = parser.release();

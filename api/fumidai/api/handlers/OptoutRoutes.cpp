@@ -117,7 +117,11 @@ ApiResponse verify(const ApiRequest& request, HandlerContext& context) {
 }  // namespace
 
 void register_optout_routes(RouteRegistry& registry, Service service) {
-  registry.add({"POST", "/v1/optouts", "optouts.request", Access::open, {},
+  registry.add({"POST",
+                "/v1/optouts",
+                "optouts.request",
+                Access::open,
+                {},
                 [service](const ApiRequest& request, HandlerContext& context) {
                   return request_optout(service, request, context);
                 }});

@@ -136,8 +136,8 @@ DispatchOutcome RequestDispatcher::run(const IncomingRequest& request, std::stri
 
   if (route.access == Access::open && request.method != "GET" && !head) {
     if (request.body.size() > limits_.open_body_bytes) {
-      outcome.response = problem(413, "Content Too Large",
-                                 fmt::format("request body exceeds {} bytes", limits_.open_body_bytes));
+      outcome.response =
+          problem(413, "Content Too Large", fmt::format("request body exceeds {} bytes", limits_.open_body_bytes));
       return outcome;
     }
     if (const auto wait = admit_open()) {
