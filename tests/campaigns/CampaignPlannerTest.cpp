@@ -73,9 +73,10 @@ TEST(CampaignPlanner, GroupsByNationalCertAndLeavesCountriesWithoutOne) {
   EXPECT_EQ(r[0].key, "jpcert-cc");
   EXPECT_EQ(r[0].email, "info@jpcert.example");
   EXPECT_EQ(r[0].exposures.size(), 3u);
-  EXPECT_EQ(r[1].arm, db::CampaignArm::unresolved);  // DE: no CERT in this directory
-  EXPECT_EQ(r[1].key, "country:DE");
-  EXPECT_EQ(r[2].key, "");  // no country at all
+  EXPECT_EQ(r[1].arm, db::CampaignArm::unresolved);
+  EXPECT_EQ(r[1].key, "");  // no country at all
+  EXPECT_EQ(r[2].arm, db::CampaignArm::unresolved);  // DE: no CERT in this directory
+  EXPECT_EQ(r[2].key, "country:DE");
 }
 
 TEST(CampaignPlanner, ArmsFollowTheSeedAndTheKeyAlone) {
