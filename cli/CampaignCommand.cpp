@@ -1,5 +1,6 @@
 #include "CampaignCommand.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <boost/json.hpp>

@@ -66,7 +66,7 @@ boost::json::object parse_messages(const std::vector<std::string>& paths) {
   return boost::json::parse(run->output).as_object();
 }
 
-class CampaignService : public ::testing::Test {
+class Campaigns : public ::testing::Test {
  protected:
   void SetUp() override {
     auto session = database.session();
@@ -122,7 +122,7 @@ class CampaignService : public ::testing::Test {
   [[maybe_unused]] bool made = std::filesystem::create_directories(scratch);
 };
 
-TEST_F(CampaignService, GroupsJapaneseVpnRoutersByAbuseContactAndWritesOneLetterEach) {
+TEST_F(Campaigns, GroupsJapaneseVpnRoutersByAbuseContactAndWritesOneLetterEach) {
   auto session = database.session();
   auto created = service->create(session, jp_vpn_routers("en"), {}, {std::nullopt, "cli"});
   ASSERT_TRUE(created) << created.error().message;
@@ -171,7 +171,7 @@ TEST_F(CampaignService, GroupsJapaneseVpnRoutersByAbuseContactAndWritesOneLetter
       << csv;
 }
 
-TEST_F(CampaignService, WritesInJapaneseWithTheAdviceInJapanese) {
+TEST_F(Campaigns, WritesInJapaneseWithTheAdviceInJapanese) {
   auto session = database.session();
   auto created = service->create(session, jp_vpn_routers("ja"), {}, {std::nullopt, "cli"});
   ASSERT_TRUE(created) << created.error().message;
@@ -186,7 +186,7 @@ TEST_F(CampaignService, WritesInJapaneseWithTheAdviceInJapanese) {
   EXPECT_NE(body.find("ファームウェア"), std::string::npos);
 }
 
-TEST_F(CampaignService, SplitsRecipientsIntoArmsBySeedAndRecordsIt) {
+TEST_F(Campaigns, SplitsRecipientsIntoArmsBySeedAndRecordsIt) {
   auto session = database.session();
   auto request = jp_vpn_routers("en");
   request.control_fraction = 0.5;
@@ -213,7 +213,7 @@ TEST_F(CampaignService, SplitsRecipientsIntoArmsBySeedAndRecordsIt) {
   for (std::size_t i = 0; i < recipients->size(); ++i) EXPECT_EQ((*recipients_again)[i].arm, (*recipients)[i].arm);
 }
 
-TEST_F(CampaignService, GroupsByNationalCertAndListsTheUnresolved) {
+TEST_F(Campaigns, GroupsByNationalCertAndListsTheUnresolved) {
   auto session = database.session();
   auto request = jp_vpn_routers("en");
   request.selection.countries.clear();  // JP and DE
@@ -230,7 +230,7 @@ TEST_F(CampaignService, GroupsByNationalCertAndListsTheUnresolved) {
   EXPECT_EQ((*recipients)[1].name, "CERT-Bund");
 }
 
-TEST_F(CampaignService, RefusesEmptySelectionsBadFractionsAndUnknownLanguages) {
+TEST_F(Campaigns, RefusesEmptySelectionsBadFractionsAndUnknownLanguages) {
   auto session = database.session();
   auto request = jp_vpn_routers("en");
   request.selection.countries = {"FR"};
@@ -253,7 +253,7 @@ TEST_F(CampaignService, RefusesEmptySelectionsBadFractionsAndUnknownLanguages) {
   EXPECT_TRUE(list->empty());  // nothing half-made
 }
 
-TEST_F(CampaignService, ScopeNarrowsTheSelectionToTheAnalystsNetworks) {
+TEST_F(Campaigns, ScopeNarrowsTheSelectionToTheAnalystsNetworks) {
   auto session = database.session();
   db::Scope kumo_only{true, {64498}, {}, {}};
   auto created = service->create(session, jp_vpn_routers("en"), kumo_only, {7, "kumo-analyst"});
@@ -262,7 +262,7 @@ TEST_F(CampaignService, ScopeNarrowsTheSelectionToTheAnalystsNetworks) {
   EXPECT_EQ(created->summary.created_by, "kumo-analyst");
 }
 
-TEST_F(CampaignService, HeaderInjectionThroughAnOrganisationNameGoesNowhere) {
+TEST_F(Campaigns, HeaderInjectionThroughAnOrganisationNameGoesNowhere) {
   database.exec("UPDATE hosts SET org_name = E'Kumo\\r\\nBcc: victim@example.com' WHERE ip <<= '198.19.0.32/29'");
   auto session = database.session();
   auto created = service->create(session, jp_vpn_routers("en"), {}, {std::nullopt, "cli"});
@@ -280,7 +280,7 @@ TEST_F(CampaignService, HeaderInjectionThroughAnOrganisationNameGoesNowhere) {
   }
 }
 
-TEST_F(CampaignService, LeavesVerifiedOptOutsOut) {
+TEST_F(Campaigns, LeavesVerifiedOptOutsOut) {
   database.exec(
       "INSERT INTO optouts (prefix, contact, reason, verify_to, token_hash, state, requested, verified, expires) "
       "VALUES ('198.19.0.32/29', 'noc@kumo-bb.example.jp', 'test', 'abuse@kumo-bb.example.jp', 'x', 'verified', "
@@ -292,7 +292,7 @@ TEST_F(CampaignService, LeavesVerifiedOptOutsOut) {
   EXPECT_EQ(created->summary.exposures_by_arm.at("treatment"), 3);
 }
 
-TEST_F(CampaignService, RemediationComparesArmsOverLaterScans) {
+TEST_F(Campaigns, RemediationComparesArmsOverLaterScans) {
   auto session = database.session();
   auto request = jp_vpn_routers("en");
   request.control_fraction = 0.5;

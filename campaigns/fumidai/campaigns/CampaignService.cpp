@@ -3,7 +3,6 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +15,7 @@
 #include "fumidai/db/ContactLookup.h"
 #include "fumidai/db/ExposureExport.h"
 #include "fumidai/db/IpPrefix.h"
+#include "fumidai/db/TokenHash.h"
 #include "fumidai/mail/LetterTemplate.h"
 #include "fumidai/mail/MailAddress.h"
 #include "fumidai/mail/MimeMessage.h"
@@ -45,14 +45,6 @@ std::uint64_t random_seed() {
   std::uint64_t seed = 0;
   RAND_bytes(reinterpret_cast<unsigned char*>(&seed), sizeof seed);
   return seed;
-}
-
-std::string sha256_hex(std::string_view text) {
-  unsigned char hash[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), hash);
-  std::string out;
-  for (const unsigned char b : hash) out += fmt::format("{:02x}", b);
-  return out;
 }
 
 std::string domain_of(const std::string& address) { return address.substr(address.rfind('@') + 1); }
@@ -231,7 +223,7 @@ Result<CreatedCampaign> CampaignService::create(db::Session& session, const Camp
     auto eml = composer_->compose(input);
     if (!eml) return eml.error();
     recipient.letter = db::NewMail{input.message_id, sender_.from_address, recipient.email, std::move(*eml),
-                                   sha256_hex(input.ack_token)};
+                                   db::token_hash(input.ack_token)};
   }
 
   db::CampaignStore store(session);
@@ -282,7 +274,7 @@ Result<db::Optout> CampaignService::request_optout(db::Session& session, const s
   optout.contact = contact;
   optout.reason = reason;
   optout.verify_to = **abuse;
-  optout.token_hash = sha256_hex(token);
+  optout.token_hash = db::token_hash(token);
   optout.expires = now + kOptoutLifetime;
 
   auto text = optout_template();
