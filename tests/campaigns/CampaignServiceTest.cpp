@@ -79,12 +79,11 @@ class Campaigns : public ::testing::Test {
       auto imported = db::import_attribution(session, {kind, {file}, date, false});
       ASSERT_TRUE(imported) << imported.error().message;
     }
-    ScanFixture f(database);
-    first = f.scan({"2026-04-06T00:00:00Z", {"198.19.0.0/24"}, {80, 1723}, {}});
-    f.observe(first, {vpn_router(kSakura, "198.19.0.20"), vpn_router(kSakura, "198.19.0.21"),
+    first = scans.scan({"2026-04-06T00:00:00Z", {"198.19.0.0/24"}, {80, 1723}, {}});
+    scans.observe(first, {vpn_router(kSakura, "198.19.0.20"), vpn_router(kSakura, "198.19.0.21"),
                       vpn_router(kKumo, "198.19.0.33"), vpn_router(kKumo, "198.19.0.34"),
                       vpn_router(kMinato, "198.19.0.12"), vpn_router(kRhein, "198.19.0.70")});
-    f.finalize(first);
+    scans.finalize(first);
     ServiceConfig config;
     config.sender = {"cert@fumidai.example", "fumidai CERT", "https://fumidai.example"};
     auto loaded = CampaignService::load(config, clock);
@@ -114,6 +113,7 @@ class Campaigns : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(scratch); }
 
   test::TestDatabase database;
+  ScanFixture scans{database};
   ManualClock clock;
   std::shared_ptr<const campaigns::CampaignService> service;
   std::int64_t first = 0;
@@ -223,11 +223,14 @@ TEST_F(Campaigns, GroupsByNationalCertAndListsTheUnresolved) {
   ASSERT_TRUE(created) << created.error().message;
   auto recipients = db::CampaignStore(session).recipients(created->summary.id);
   ASSERT_TRUE(recipients);
-  ASSERT_EQ(recipients->size(), 2u);
-  EXPECT_EQ((*recipients)[0].name, "JPCERT/CC");
-  EXPECT_EQ((*recipients)[0].exposures, 5);
+  ASSERT_EQ(recipients->size(), 2u);  // by key: cert-bund, jpcert-cc
   // DE has a CERT in the shipped list; this selection's DE router goes there.
-  EXPECT_EQ((*recipients)[1].name, "CERT-Bund");
+  EXPECT_EQ((*recipients)[0].name, "CERT-Bund");
+  EXPECT_EQ((*recipients)[0].exposures, 1);
+  EXPECT_EQ((*recipients)[1].name, "JPCERT/CC");
+  EXPECT_EQ((*recipients)[1].email, "info@jpcert.or.jp");
+  EXPECT_EQ((*recipients)[1].exposures, 5);
+  EXPECT_TRUE(created->unresolved.empty());
 }
 
 TEST_F(Campaigns, RefusesEmptySelectionsBadFractionsAndUnknownLanguages) {
@@ -256,7 +259,7 @@ TEST_F(Campaigns, RefusesEmptySelectionsBadFractionsAndUnknownLanguages) {
 TEST_F(Campaigns, ScopeNarrowsTheSelectionToTheAnalystsNetworks) {
   auto session = database.session();
   db::Scope kumo_only{true, {64498}, {}, {}};
-  auto created = service->create(session, jp_vpn_routers("en"), kumo_only, {7, "kumo-analyst"});
+  auto created = service->create(session, jp_vpn_routers("en"), kumo_only, {std::nullopt, "kumo-analyst"});
   ASSERT_TRUE(created) << created.error().message;
   EXPECT_EQ(created->summary.exposures_by_arm.at("treatment"), 2);
   EXPECT_EQ(created->summary.created_by, "kumo-analyst");
@@ -283,7 +286,7 @@ TEST_F(Campaigns, HeaderInjectionThroughAnOrganisationNameGoesNowhere) {
 TEST_F(Campaigns, LeavesVerifiedOptOutsOut) {
   database.exec(
       "INSERT INTO optouts (prefix, contact, reason, verify_to, token_hash, state, requested, verified, expires) "
-      "VALUES ('198.19.0.32/29', 'noc@kumo-bb.example.jp', 'test', 'abuse@kumo-bb.example.jp', 'x', 'verified', "
+      "VALUES ('198.19.0.32/29', 'noc@kumo-bb.example.jp', 'test', 'abuse@kumo-bb.example.jp', repeat('a', 64), 'verified', "
       "now(), now(), now() + interval '1 day')");
   auto session = database.session();
   auto created = service->create(session, jp_vpn_routers("en"), {}, {std::nullopt, "cli"});
@@ -314,11 +317,10 @@ TEST_F(Campaigns, RemediationComparesArmsOverLaterScans) {
   ASSERT_EQ(arms["security@minato-biz.example.jp"], db::CampaignArm::treatment);
 
   // A later scan: Sakura fixed .20, Minato fixed .12, Kumo fixed nothing.
-  ScanFixture f(database);
-  const auto later = f.scan({"2099-01-01T00:00:00Z", {"198.19.0.0/24"}, {80, 1723}, {}});
-  f.observe(later, {vpn_router(kSakura, "198.19.0.21"), vpn_router(kKumo, "198.19.0.33"),
+  const auto later = scans.scan({"2099-01-01T00:00:00Z", {"198.19.0.0/24"}, {80, 1723}, {}});
+  scans.observe(later, {vpn_router(kSakura, "198.19.0.21"), vpn_router(kKumo, "198.19.0.33"),
                     vpn_router(kKumo, "198.19.0.34")});
-  f.finalize(later);
+  scans.finalize(later);
   auto remediation = service->remediation(session, created->summary.id);
   ASSERT_TRUE(remediation) << remediation.error().message;
   ASSERT_EQ(remediation->curve.size(), 1u);
