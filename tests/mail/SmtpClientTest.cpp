@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <filesystem>
+#include <thread>
 
 #include "MailTestMessages.h"
 #include "SinkProcess.h"
@@ -74,6 +75,19 @@ TEST_F(SmtpClientTest, PlainDeliveryReusesTheConnection) {
   // After close() the next send connects again.
   EXPECT_EQ(client.send("", "abuse@example.jp", letter()).kind, SmtpResult::Kind::sent);
   EXPECT_EQ(sink.messages().size(), 3u);
+}
+
+TEST_F(SmtpClientTest, ReconnectsWhenTheRelayDroppedTheConnection) {
+  SinkProcess sink({"--idle-timeout", "0.2"});
+  ASSERT_NE(sink.port(), 0);
+  SmtpClient client(settings_for(sink));
+  ASSERT_EQ(client.send("cert@fumidai.example", "abuse@example.jp", letter()).kind, SmtpResult::Kind::sent);
+  // Wait until the sink has closed the idle connection; the next send's RSET
+  // finds it gone and the send goes over a new connection.
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  const SmtpResult again = client.send("cert@fumidai.example", "abuse@example.jp", letter());
+  EXPECT_EQ(again.kind, SmtpResult::Kind::sent) << again.reply;
+  EXPECT_EQ(sink.messages().size(), 2u);
 }
 
 TEST_F(SmtpClientTest, DotStuffingAndLineEnds) {

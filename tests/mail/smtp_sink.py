@@ -5,10 +5,11 @@ saved as NNNN.eml with NNNN.json beside it (envelope, TLS and AUTH state, and
 parse_message.summarize() of the bytes).
 
     smtp_sink.py --dir DIR [--tls-cert CERT --tls-key KEY] [--auth USER:PASSWORD]
-                 [--reject-550 ADDR] [--reject-451 ADDR] [--slow SECONDS]
+                 [--reject-550 ADDR] [--reject-451 ADDR] [--slow SECONDS] [--idle-timeout SECONDS]
 
 --tls-cert/--tls-key offer STARTTLS; --auth requires AUTH (PLAIN or LOGIN,
-only after STARTTLS); --slow sleeps that long before answering MAIL FROM.
+only after STARTTLS); --slow sleeps that long before answering MAIL FROM; --idle-timeout closes a
+connection idle that long (421), as relays do.
 Runs until killed.
 """
 import argparse
@@ -75,6 +76,7 @@ def main():
     parser.add_argument("--reject-550")
     parser.add_argument("--reject-451")
     parser.add_argument("--slow", type=float, default=0)
+    parser.add_argument("--idle-timeout", type=float, default=300)
     args = parser.parse_args()
 
     tls_context = None
@@ -91,7 +93,7 @@ def main():
 
     def factory():
         return SMTP(handler, hostname="sink.test", tls_context=tls_context, require_starttls=False,
-                    auth_required=args.auth is not None, auth_require_tls=True,
+                    auth_required=args.auth is not None, auth_require_tls=True, timeout=args.idle_timeout,
                     authenticator=authenticator if args.auth else None)
 
     loop = asyncio.new_event_loop()
