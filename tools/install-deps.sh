@@ -18,6 +18,8 @@ packages=(
   lighttpd openssh-server vsftpd busybox-static dnsmasq-base openssl python3 python3-jsonschema
   # the lab's VPN servers, proxies and UPnP (issue 4)
   tinyproxy dante-server openvpn pptpd strongswan-charon strongswan-swanctl xl2tpd ocserv miniupnpd-nftables
+  # the mail tests' SMTP sink (issue 8)
+  python3-aiosmtpd
   # benchmark peers
   zmap masscan wrk time
 )

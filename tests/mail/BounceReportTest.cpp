@@ -42,6 +42,16 @@ TEST(BounceReport, ReadsAPostfixDsn) {
   }
 }
 
+TEST(BounceReport, ReadsEncodedParts) {
+  // Exim-style: a quoted-printable status part and base64 original headers.
+  const auto report = parse_bounce(read_file(FUMIDAI_MAIL_TEST_DATA_DIR "/exim-dsn.eml"));
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->original_message_id, "c3.r9@fumidai.example");
+  EXPECT_EQ(report->recipient, "noc@example.net");
+  EXPECT_EQ(report->status, "5.0.0");
+  EXPECT_EQ(report->diagnostic, "550 5.7.1 Message rejected by policy");
+}
+
 TEST(BounceReport, FindsAReportNestedInAForward) {
   const std::string dsn = read_file(FUMIDAI_MAIL_TEST_DATA_DIR "/postfix-dsn.eml");
   const std::string forwarded =
