@@ -1,0 +1,137 @@
+#pragma once
+// The campaign tests' world: a fresh database with the lab's attribution and
+// abuse contacts imported, and one finalized scan of VPN-serving routers in
+// four of the lab's networks (lab/attribution/README.md), plus the
+// CampaignService the API and the CLI would build. Letters are read back with
+// Python's email package (tests/mail/parse_message.py), not our own parser.
+// Contract: one per test; not thread-safe.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "ScanFixture.h"
+#include "TestDatabase.h"
+#include "fumidai/campaigns/CampaignService.h"
+#include "fumidai/core/ManualClock.h"
+#include "fumidai/core/Subprocess.h"
+#include "fumidai/db/AttributionImport.h"
+#include "fumidai/db/CampaignStore.h"
+#include "fumidai/mail/Base64.h"
+
+namespace fumidai::campaigns::test {
+
+using fumidai::test::Fingerprint;
+using fumidai::test::Observation;
+using fumidai::test::ScanFixture;
+
+const Fingerprint kRouter{"router", "tplink-archer-c7", "TP-Link", "Archer C7", "5.0"};
+const Fingerprint kPptp{"vpn", "router-pptp-server", "TP-Link", "PPTP server", ""};
+
+struct Isp {
+  std::int64_t asn;
+  const char* org_id;
+  const char* org_name;
+  const char* country;
+};
+// lab/attribution/README.md: who holds which part of 198.19.0.0/24.
+const Isp kSakura{64496, "ORG-SAKURA-JPNIC", "Sakura Hikari Net K.K.", "JP"};     // .16/28
+const Isp kKumo{64498, "ORG-KUMO-JPNIC", "Kumo Broadband, Inc.", "JP"};            // .32/29
+const Isp kMinato{64500, "ORG-MINATO-JPNIC", "Minato Business Link K.K.", "JP"};   // .0/26 less the above
+const Isp kRhein{64501, "ORG-RHEIN-RIPE", "Rhein Telecom GmbH", "DE"};             // .64/27
+
+inline Observation vpn_router(const Isp& isp, std::string ip) {
+  Observation o;
+  o.ip = std::move(ip);
+  o.port = 1723;
+  o.protocol = "pptp";
+  o.fingerprints = {kPptp, kRouter};
+  o.labels = {"vpn-on-consumer-router"};
+  o.asn = isp.asn;
+  o.org_id = isp.org_id;
+  o.org_name = isp.org_name;
+  o.country = isp.country;
+  return o;
+}
+
+// What a mail client would show of the message in `path` (parse_message.py's summary).
+inline boost::json::object parse_message(const std::string& path) {
+  auto run = run_subprocess({FUMIDAI_MAIL_PYTHON, std::string(FUMIDAI_TESTS_DIR) + "/mail/parse_message.py", path},
+                            64 << 20);
+  EXPECT_TRUE(run) << run.error().message;
+  EXPECT_EQ(run->exit_code, 0) << run->output;
+  return boost::json::parse(run->output).as_object();
+}
+
+inline std::string attachment_text(const boost::json::object& parsed, std::size_t index) {
+  return mail::base64_decode_lenient(parsed.at("attachments").as_array().at(index).at("data_b64").as_string());
+}
+
+class LabCampaignFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto session = database.session();
+    const std::string lab = std::string(FUMIDAI_LAB_DIR) + "/attribution/";
+    const std::chrono::year_month_day date{std::chrono::year(2025), std::chrono::month(1), std::chrono::day(1)};
+    for (const auto& [kind, file] :
+         {std::pair{db::AttributionKind::pfx2as, lab + "routeviews-rv2-20250101-1200.pfx2as"},
+          std::pair{db::AttributionKind::as2org, lab + "20250101.as-org2info.txt"},
+          std::pair{db::AttributionKind::abuse, lab + "abuse-contacts.csv"}}) {
+      auto imported = db::import_attribution(session, {kind, {file}, date, false});
+      ASSERT_TRUE(imported) << imported.error().message;
+    }
+    first = scans.scan({"2026-04-06T00:00:00Z", {"198.19.0.0/24"}, {80, 1723}, {}});
+    scans.observe(first, {vpn_router(kSakura, "198.19.0.20"), vpn_router(kSakura, "198.19.0.21"),
+                      vpn_router(kKumo, "198.19.0.33"), vpn_router(kKumo, "198.19.0.34"),
+                      vpn_router(kMinato, "198.19.0.12"), vpn_router(kRhein, "198.19.0.70")});
+    scans.finalize(first);
+    ServiceConfig config;
+    config.sender = {"cert@fumidai.example", "fumidai CERT", "https://fumidai.example"};
+    auto loaded = CampaignService::load(config, clock);
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    service = *loaded;
+  }
+
+  CampaignRequest jp_vpn_routers(std::string language) {
+    CampaignRequest r;
+    r.name = "JP routers with a VPN switched on";
+    r.selection.labels = {"vpn-on-consumer-router"};
+    r.selection.countries = {"JP"};
+    r.selection_json = R"({"label":["vpn-on-consumer-router"],"country":["JP"]})";
+    r.language = std::move(language);
+    r.seed = 1;
+    return r;
+  }
+
+  std::string write_letter(db::Session& session, std::int64_t campaign, std::int64_t rid) {
+    auto eml = db::CampaignStore(session).letter_eml(campaign, rid);
+    EXPECT_TRUE(eml && *eml);
+    const auto path = (scratch / fmt::format("letter-{}-{}.eml", campaign, rid)).string();
+    std::ofstream(path, std::ios::binary) << **eml;
+    return path;
+  }
+
+  db::TimePoint clock_time() const {
+    return db::TimePoint(std::chrono::duration_cast<db::TimePoint::duration>(Nanos(clock.wall_now_ns())));
+  }
+
+  void TearDown() override { std::filesystem::remove_all(scratch); }
+
+  fumidai::test::TestDatabase database;
+  ScanFixture scans{database};
+  // Wall time, as PostgreSQL's now() is (letters are dated and opt-outs
+  // expire by it), a minute ahead so what the database queues during a test
+  // is already due for the sender.
+  ManualClock clock{std::chrono::duration_cast<Nanos>(std::chrono::system_clock::now().time_since_epoch() +
+                                                      std::chrono::minutes(1))};
+  std::shared_ptr<const campaigns::CampaignService> service;
+  std::int64_t first = 0;
+  std::filesystem::path scratch = std::filesystem::temp_directory_path() /
+                                  fmt::format("fumidai-campaign-test-{}", ::getpid());
+  [[maybe_unused]] bool made = std::filesystem::create_directories(scratch);
+};
+
+}  // namespace fumidai::campaigns::test
