@@ -175,6 +175,22 @@ TEST_F(SmtpClientTest, AuthOverTls) {
   EXPECT_EQ(sink.messages().size(), 1u);
 }
 
+TEST_F(SmtpClientTest, AuthLoginWhenPlainIsNotOffered) {
+  std::vector<std::string> options = tls_options();
+  options.insert(options.end(), {"--auth", "fumidai:secret", "--login-only"});
+  SinkProcess sink(options);
+  ASSERT_NE(sink.port(), 0);
+  SmtpSettings settings = settings_for(sink);
+  settings.verify_certificate = false;
+  settings.username = "fumidai";
+  settings.password = "secret";
+  SmtpClient client(settings);
+  const SmtpResult result = client.send("cert@fumidai.example", "abuse@example.jp", letter());
+  ASSERT_EQ(result.kind, SmtpResult::Kind::sent) << result.reply;
+  ASSERT_EQ(sink.messages().size(), 1u);
+  EXPECT_TRUE(sink.messages()[0].at("authenticated").as_bool());
+}
+
 TEST_F(SmtpClientTest, RefusesPlainTextAuth) {
   SinkProcess sink({});  // no STARTTLS on offer
   ASSERT_NE(sink.port(), 0);
