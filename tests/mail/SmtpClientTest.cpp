@@ -78,13 +78,13 @@ TEST_F(SmtpClientTest, PlainDeliveryReusesTheConnection) {
 }
 
 TEST_F(SmtpClientTest, ReconnectsWhenTheRelayDroppedTheConnection) {
-  SinkProcess sink({"--idle-timeout", "0.2"});
+  SinkProcess sink({"--idle-timeout", "1"});  // long enough for one send on a loaded machine
   ASSERT_NE(sink.port(), 0);
   SmtpClient client(settings_for(sink));
   ASSERT_EQ(client.send("cert@fumidai.example", "abuse@example.jp", letter()).kind, SmtpResult::Kind::sent);
   // Wait until the sink has closed the idle connection; the next send's RSET
   // finds it gone and the send goes over a new connection.
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   const SmtpResult again = client.send("cert@fumidai.example", "abuse@example.jp", letter());
   EXPECT_EQ(again.kind, SmtpResult::Kind::sent) << again.reply;
   EXPECT_EQ(sink.messages().size(), 2u);
@@ -173,6 +173,22 @@ TEST_F(SmtpClientTest, AuthOverTls) {
   EXPECT_EQ(refused.kind, SmtpResult::Kind::permanent);
   EXPECT_EQ(refused.code, 535) << refused.reply;
   EXPECT_EQ(sink.messages().size(), 1u);
+}
+
+TEST_F(SmtpClientTest, AuthLoginWhenPlainIsNotOffered) {
+  std::vector<std::string> options = tls_options();
+  options.insert(options.end(), {"--auth", "fumidai:secret", "--login-only"});
+  SinkProcess sink(options);
+  ASSERT_NE(sink.port(), 0);
+  SmtpSettings settings = settings_for(sink);
+  settings.verify_certificate = false;
+  settings.username = "fumidai";
+  settings.password = "secret";
+  SmtpClient client(settings);
+  const SmtpResult result = client.send("cert@fumidai.example", "abuse@example.jp", letter());
+  ASSERT_EQ(result.kind, SmtpResult::Kind::sent) << result.reply;
+  ASSERT_EQ(sink.messages().size(), 1u);
+  EXPECT_TRUE(sink.messages()[0].at("authenticated").as_bool());
 }
 
 TEST_F(SmtpClientTest, RefusesPlainTextAuth) {

@@ -4,12 +4,14 @@ ephemeral port (printed on stdout once listening), each accepted message
 saved as NNNN.eml with NNNN.json beside it (envelope, TLS and AUTH state, and
 parse_message.summarize() of the bytes).
 
-    smtp_sink.py --dir DIR [--tls-cert CERT --tls-key KEY] [--auth USER:PASSWORD]
+    smtp_sink.py --dir DIR [--tls-cert CERT --tls-key KEY] [--auth USER:PASSWORD [--login-only]]
                  [--reject-550 ADDR] [--reject-451 ADDR] [--slow SECONDS] [--idle-timeout SECONDS]
 
---tls-cert/--tls-key offer STARTTLS; --auth requires AUTH (PLAIN or LOGIN,
-only after STARTTLS); --slow sleeps that long before answering MAIL FROM; --idle-timeout closes a
-connection idle that long (421), as relays do.
+--tls-cert/--tls-key offer STARTTLS. --auth requires AUTH (PLAIN or LOGIN,
+only after STARTTLS; --login-only offers LOGIN alone). --reject-550 and
+--reject-451 refuse RCPT TO for that address. --slow sleeps that long before
+answering MAIL FROM. --idle-timeout closes a connection idle that long (421),
+as relays do.
 Runs until killed.
 """
 import argparse
@@ -73,6 +75,7 @@ def main():
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--auth")
+    parser.add_argument("--login-only", action="store_true")
     parser.add_argument("--reject-550")
     parser.add_argument("--reject-451")
     parser.add_argument("--slow", type=float, default=0)
@@ -94,6 +97,7 @@ def main():
     def factory():
         return SMTP(handler, hostname="sink.test", tls_context=tls_context, require_starttls=False,
                     auth_required=args.auth is not None, auth_require_tls=True, timeout=args.idle_timeout,
+                    auth_exclude_mechanism=["PLAIN"] if args.login_only else None,
                     authenticator=authenticator if args.auth else None)
 
     loop = asyncio.new_event_loop()
