@@ -83,8 +83,8 @@ TEST_F(Delivery, DeliversEachLetterOnceEvenWhenRunTwice) {
   for (const auto& m : arrived) {
     to.insert(std::string(m.at("rcpt_tos").as_array().at(0).as_string()));
     EXPECT_EQ(m.at("mail_from"), "cert@fumidai.example");
-    EXPECT_TRUE(m.at("summary").at("defects").as_array().empty());
-    EXPECT_EQ(m.at("summary").at("attachments").as_array().size(), 1u);
+    EXPECT_TRUE(m.at("message").at("defects").as_array().empty());
+    EXPECT_EQ(m.at("message").at("attachments").as_array().size(), 1u);
   }
   EXPECT_EQ(to, (std::set<std::string>{"abuse@kumo-bb.example.jp", "abuse@sakura-hikari.example.jp",
                                        "security@minato-biz.example.jp"}));
@@ -164,7 +164,7 @@ TEST_F(Delivery, OptOutIsVerifiedThroughTheTokenMailedToTheAbuseContact) {
   ASSERT_EQ(sink.messages().size(), 1u);
   const auto message = sink.messages().front();
   EXPECT_EQ(message.at("rcpt_tos").as_array().at(0), "abuse@kumo-bb.example.jp");
-  const std::string text(message.at("summary").at("text").as_string());
+  const std::string text(message.at("message").at("text").as_string());
   std::smatch link;
   ASSERT_TRUE(std::regex_search(text, link, std::regex("https://fumidai\\.example/v1/optouts/verify/([0-9a-f]+)")))
       << text;
