@@ -321,7 +321,9 @@ TEST_F(Campaigns, AnalystsSeeOnlyTheirOwnCampaignsWithinTheirConstituency) {
   EXPECT_EQ(fixture.send(kAdmin, "GET", "/v1/campaigns").json().at("items").as_array().size(), 1u);
   // The role rules themselves (researchers: 403) are the dispatcher's: ServerTest.
   for (const auto& route : fixture.registry().routes()) {
-    if (route.pattern.starts_with("/v1/campaigns")) EXPECT_EQ(route.access, Access::not_researcher) << route.pattern;
+    if (route.pattern.starts_with("/v1/campaigns")) {
+      EXPECT_EQ(route.access, Access::not_researcher) << route.pattern;
+    }
   }
 }
 
