@@ -22,6 +22,12 @@ namespace {
 
 using Need = JsonRequest::Need;
 
+std::string repeat(const std::string& text, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += text;
+  return out;
+}
+
 ApiRequest json_request(std::string body, std::string content_type = "application/json") {
   ApiRequest request;
   request.method = "POST";
@@ -234,6 +240,7 @@ TEST_F(CampaignRoutesTest, BadCampaignBodiesAreRefusedBeforeTheDatabase) {
            {"{\"name\":\"x\"," + good_selection + ",\"seed\":-4}", {"seed"}},
            {"{\"name\":\"\"," + good_selection + "}", {"name"}},
            {"{\"name\":\"" + std::string(201, 'n') + "\"," + good_selection + "}", {"name"}},
+           {"{\"name\":\"" + repeat("\xe8\xb8\x8f", 201) + "\"," + good_selection + "}", {"name"}},
            {"{\"name\":\"a\\r\\nBcc: x@example.org\"," + good_selection + "}", {"name"}},
            {R"({"selection":[]})", {"name", "selection"}},
        }) {
@@ -241,7 +248,9 @@ TEST_F(CampaignRoutesTest, BadCampaignBodiesAreRefusedBeforeTheDatabase) {
     EXPECT_EQ(response.status, 400u) << c.body << " -> " << response.body;
     EXPECT_EQ(invalid_names(response), c.named) << c.body;
   }
-  // A good body gets as far as the database (none here: 503).
+  // A good body gets as far as the database (none here: 503): 200 characters
+  // of Japanese are 600 bytes.
+  EXPECT_EQ(create("{\"name\":\"" + repeat("\xe8\xb8\x8f", 200) + "\"," + good_selection + "}").status, 503u);
   EXPECT_EQ(create("{\"name\":\"x\"," + good_selection + ",\"control_fraction\":0.5,\"language\":\"ja\"}").status,
             503u);
 }
