@@ -49,6 +49,9 @@ class CampaignStore {
   // Per finalized scan started after the campaign was created, per recipient
   // in treatment or control: covered and still-present counts.
   Result<std::vector<RemediationCell>> remediation(std::int64_t campaign_id);
+
+ private:
+  Session& session_;
 };
 
 }  // namespace fumidai::db

@@ -24,6 +24,9 @@ class ContactLookup {
   // ip -> e-mail, for the addresses that have one (several contacts: the
   // alphabetically first, so grouping is stable).
   Result<std::map<std::string, std::string>> abuse_contacts(const std::vector<ContactQuery>& queries);
+
+ private:
+  Session& session_;
 };
 
 }  // namespace fumidai::db

@@ -34,8 +34,8 @@ struct OutboxMessage {
 
 struct DeliveryOutcome {
   enum class Kind { sent, transient, permanent } kind = Kind::transient;
-  std::string reply;                 // the relay's reply, or the connection error
-  std::optional<TimePoint> retry_at; // transient only: when to try again; nullopt: give up (failed)
+  std::string reply;                  // the relay's reply, or the connection error
+  std::optional<TimePoint> retry_at;  // transient only: when to try again; nullopt: give up (failed)
 };
 
 class MailOutbox {
@@ -53,6 +53,9 @@ class MailOutbox {
   // A bounce report for `message_id`: a sent message becomes bounced, with the
   // report's text as its last reply. false: no such message.
   Result<bool> record_bounce(std::string_view message_id, std::string_view reason, TimePoint now);
+
+ private:
+  Session& session_;
 };
 
 }  // namespace fumidai::db

@@ -19,22 +19,22 @@ enum class OptoutState { pending, verified, expired };
 
 struct Optout {
   std::int64_t id = 0;
-  std::string prefix;       // canonical CIDR
-  std::string contact;      // who asked (an e-mail address)
+  std::string prefix;   // canonical CIDR
+  std::string contact;  // who asked (an e-mail address)
   std::string reason;
-  std::string verify_to;    // the abuse contact the token went to
+  std::string verify_to;  // the abuse contact the token went to
   OptoutState state = OptoutState::pending;
   TimePoint requested;
   std::optional<TimePoint> verified;
-  TimePoint expires;        // a pending request lapses then
+  TimePoint expires;  // a pending request lapses then
 };
 
 struct NewOptout {
   std::string prefix, contact, reason;
-  std::string verify_to;          // the prefix's abuse contact (OptoutStore::abuse_contact)
-  std::string token_hash;         // hex SHA-256 of the token mailed to verify_to
+  std::string verify_to;   // the prefix's abuse contact (OptoutStore::abuse_contact)
+  std::string token_hash;  // hex SHA-256 of the token mailed to verify_to
   TimePoint expires;
-  NewMail verification;           // the message carrying the token
+  NewMail verification;  // the message carrying the token
 };
 
 std::string_view to_string(OptoutState state);  // "pending", "verified", "expired"
@@ -54,6 +54,9 @@ class OptoutStore {
   Result<std::vector<Optout>> list();
   // Canonical CIDRs of verified opt-outs.
   Result<std::vector<std::string>> verified_prefixes();
+
+ private:
+  Session& session_;
 };
 
 }  // namespace fumidai::db
