@@ -276,25 +276,29 @@ TEST_F(CampaignRoutesTest, LinkPagesOnlyShowAFormOnGet) {
 }
 
 TEST_F(CampaignRoutesTest, BadOptoutRequestsAreRefusedBeforeTheDatabase) {
-  EXPECT_EQ(call("POST", "/v1/optouts", R"({"prefix":"198.19.0.0/24","contact":"a@b"})", "text/plain").status, 415u);
+  EXPECT_EQ(
+      call("POST", "/v1/optouts", R"({"prefix":"198.19.0.0/24","contact":"a@b","reason":"r"})", "text/plain").status,
+      415u);
   struct Case {
     std::string body;
     std::set<std::string> named;
   };
   for (const auto& c : std::vector<Case>{
-           {R"({"prefix":"198.19.0.1/24","contact":"noc@example.jp"})", {"prefix"}},
-           {R"({"prefix":"everything","contact":"noc@example.jp"})", {"prefix"}},
-           {R"({"prefix":"198.19.0.0/24","contact":"not an address"})", {"contact"}},
-           {R"({"prefix":"198.19.0.0/24","contact":"a@b\r\nBcc: c@d"})", {"contact"}},
-           {R"({"prefix":"198.19.0.0/24"})", {"contact"}},
-           {R"({"prefix":"198.19.0.0/24","contact":"noc@example.jp","why":"x"})", {"why"}},
+           {R"({"prefix":"198.19.0.1/24","contact":"noc@example.jp","reason":"r"})", {"prefix"}},
+           {R"({"prefix":"everything","contact":"noc@example.jp","reason":"r"})", {"prefix"}},
+           {R"({"prefix":"198.19.0.0/24","contact":"not an address","reason":"r"})", {"contact"}},
+           {R"({"prefix":"198.19.0.0/24","contact":"a@b\r\nBcc: c@d","reason":"r"})", {"contact"}},
+           {R"({"prefix":"198.19.0.0/24"})", {"contact", "reason"}},
+           {R"({"prefix":"198.19.0.0/24","contact":"noc@example.jp","reason":""})", {"reason"}},
+           {R"({"prefix":"198.19.0.0/24","contact":"noc@example.jp","reason":"r","why":"x"})", {"why"}},
            {R"({"prefix":"198.19.0.0/24","contact":"noc@example.jp","reason":7})", {"reason"}},
        }) {
     const auto response = call("POST", "/v1/optouts", c.body);
     EXPECT_EQ(response.status, 400u) << c.body << " -> " << response.body;
     EXPECT_EQ(invalid_names(response), c.named) << c.body;
   }
-  EXPECT_EQ(call("POST", "/v1/optouts", R"({"prefix":"198.19.0.0/24","contact":"noc@example.jp"})").status, 503u);
+  EXPECT_EQ(call("POST", "/v1/optouts", R"({"prefix":"198.19.0.0/24","contact":"noc@example.jp","reason":"r"})").status,
+            503u);
 }
 
 }  // namespace

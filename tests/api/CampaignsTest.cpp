@@ -399,8 +399,8 @@ TEST_F(Campaigns, OptoutIsRequestedVerifiedThroughTheMailedTokenAndListed) {
   EXPECT_EQ(listed.json().at("items").at(0).at("prefix"), "198.19.0.32/29");
 
   // A prefix nobody answers for cannot be verified: 422, nothing stored.
-  const auto orphan =
-      fixture.send(std::nullopt, "POST", "/v1/optouts", R"({"prefix": "203.0.113.0/24", "contact": "a@b.example"})");
+  const auto orphan = fixture.send(std::nullopt, "POST", "/v1/optouts",
+                                   R"({"prefix": "203.0.113.0/24", "contact": "a@b.example", "reason": "r"})");
   EXPECT_EQ(orphan.status, 422u) << orphan.body;
   EXPECT_EQ(fixture.send(admin, "GET", "/v1/optouts").json().at("items").as_array().size(), 1u);
 }
