@@ -147,7 +147,8 @@ TEST(CampaignSelectionTest, BadValuesAreNamedLikeQueryParameters) {
     const char* json;
     const char* name;
   };
-  for (const auto& c : std::vector<Case>{{R"({"country": "JPN"})", "selection.country"},
+  for (const auto& c : std::vector<Case>{{R"({})", "selection"},
+                                         {R"({"country": "JPN"})", "selection.country"},
                                          {R"({"colour": "red"})", "selection.colour"},
                                          {R"({"port": 70000})", "selection.port"},
                                          {R"({"port": 1.5})", "selection.port"},
