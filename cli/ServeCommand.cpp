@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "CampaignFlags.h"
 #include "CommandError.h"
 #include "DbFlags.h"
 #include "fumidai/api/RouteRegistry.h"
@@ -42,14 +43,10 @@ struct ServeOptions {
   double key_cache_seconds = 30;
   double response_cache_seconds = 5;
   api::ServerLimits limits;
-  // The campaign service: letters' templates, the CERT directory, and who
-  // letters come from; links in them point at public_url (default: the
-  // address served).
-  std::string templates_dir;
-  std::string certs_file;
-  std::string mail_from = campaigns::SenderIdentity().from_address;
-  std::string mail_from_name = campaigns::SenderIdentity().from_name;
-  std::optional<std::string> public_url;
+  // The campaign service's flags, shared with `campaign` and `optouts`; the
+  // links in letters point at the address served unless --public-url says.
+  ServiceFlags service;
+  bool public_url_given = false;
 };
 
 // "ADDR:PORT", "[v6]:PORT" or ":PORT" (all addresses).
@@ -85,11 +82,9 @@ int run_serve(const ServeOptions& o) {
   if (auto session = db::open_current(location->conninfo); !session) return report_error("serve", session.error());
 
   SystemClock clock;
-  campaigns::ServiceConfig service_config{o.templates_dir, o.certs_file, {}};
-  service_config.sender.from_address = o.mail_from;
-  service_config.sender.from_name = o.mail_from_name;
-  service_config.sender.public_url = o.public_url.value_or(fmt::format("{}://{}", tls ? "https" : "http", o.listen));
-  auto campaign_service = campaigns::CampaignService::load(service_config, clock);
+  auto config = service_config(o.service);
+  if (!o.public_url_given) config.sender.public_url = fmt::format("{}://{}", tls ? "https" : "http", o.listen);
+  auto campaign_service = campaigns::CampaignService::load(config, clock);
   if (!campaign_service) return report_error("serve", campaign_service.error());
   db::ConnectionPool pool(location->conninfo, o.pool_size, std::chrono::milliseconds(o.pool_timeout_ms));
   api::ServerMetrics metrics;
@@ -180,14 +175,11 @@ void register_serve_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--open-body-limit", o.limits.open_body_bytes, "bytes of request body on those routes (413 beyond)")
       ->check(CLI::Range(0, 1 << 20))
       ->capture_default_str();
-  cmd->add_option("--templates-dir", o.templates_dir,
-                  "letter templates (LANG/subject.txt, LANG/body.txt); default: the built-in ones");
-  cmd->add_option("--certs-file", o.certs_file, "national CERTs (YAML); default: the built-in list");
-  cmd->add_option("--mail-from", o.mail_from, "the address letters come from")->capture_default_str();
-  cmd->add_option("--mail-from-name", o.mail_from_name, "the name letters come from")->capture_default_str();
-  cmd->add_option("--public-url", o.public_url,
-                  "base of the links in letters and opt-out messages (default: http://LISTEN-ADDRESS)");
-  cmd->callback([options, &exit_code] { exit_code = run_serve(*options); });
+  add_service_flags(*cmd, o.service);
+  cmd->callback([options, cmd, &exit_code] {
+    options->public_url_given = cmd->get_option("--public-url")->count() > 0;
+    exit_code = run_serve(*options);
+  });
 }
 
 }  // namespace fumidai::cli

@@ -18,6 +18,7 @@
 #include "fumidai/api/handlers/EndpointRoutes.h"
 #include "fumidai/campaigns/CampaignService.h"
 #include "fumidai/core/ManualClock.h"
+#include "fumidai/core/SystemClock.h"
 #include "fumidai/db/ConnectionPool.h"
 
 namespace fumidai::test {
@@ -30,7 +31,9 @@ class TestContext : public api::HandlerContext {
 
  private:
   db::ConnectionPool& pool_;
-  ManualClock clock_;
+  // Starts at the wall clock's time: what it stamps (an opt-out's expiry)
+  // meets PostgreSQL's now().
+  ManualClock clock_{Nanos(SystemClock().wall_now_ns())};
 };
 
 using Query = std::vector<std::pair<std::string, std::string>>;

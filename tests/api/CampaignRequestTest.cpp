@@ -22,6 +22,12 @@ namespace {
 
 using Need = JsonRequest::Need;
 
+std::string repeat(const std::string& text, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += text;
+  return out;
+}
+
 ApiRequest json_request(std::string body, std::string content_type = "application/json") {
   ApiRequest request;
   request.method = "POST";
@@ -141,7 +147,8 @@ TEST(CampaignSelectionTest, BadValuesAreNamedLikeQueryParameters) {
     const char* json;
     const char* name;
   };
-  for (const auto& c : std::vector<Case>{{R"({"country": "JPN"})", "selection.country"},
+  for (const auto& c : std::vector<Case>{{R"({})", "selection"},
+                                         {R"({"country": "JPN"})", "selection.country"},
                                          {R"({"colour": "red"})", "selection.colour"},
                                          {R"({"port": 70000})", "selection.port"},
                                          {R"({"port": 1.5})", "selection.port"},
@@ -234,6 +241,7 @@ TEST_F(CampaignRoutesTest, BadCampaignBodiesAreRefusedBeforeTheDatabase) {
            {"{\"name\":\"x\"," + good_selection + ",\"seed\":-4}", {"seed"}},
            {"{\"name\":\"\"," + good_selection + "}", {"name"}},
            {"{\"name\":\"" + std::string(201, 'n') + "\"," + good_selection + "}", {"name"}},
+           {"{\"name\":\"" + repeat("\xe8\xb8\x8f", 201) + "\"," + good_selection + "}", {"name"}},
            {"{\"name\":\"a\\r\\nBcc: x@example.org\"," + good_selection + "}", {"name"}},
            {R"({"selection":[]})", {"name", "selection"}},
        }) {
@@ -241,7 +249,9 @@ TEST_F(CampaignRoutesTest, BadCampaignBodiesAreRefusedBeforeTheDatabase) {
     EXPECT_EQ(response.status, 400u) << c.body << " -> " << response.body;
     EXPECT_EQ(invalid_names(response), c.named) << c.body;
   }
-  // A good body gets as far as the database (none here: 503).
+  // A good body gets as far as the database (none here: 503): 200 characters
+  // of Japanese are 600 bytes.
+  EXPECT_EQ(create("{\"name\":\"" + repeat("\xe8\xb8\x8f", 200) + "\"," + good_selection + "}").status, 503u);
   EXPECT_EQ(create("{\"name\":\"x\"," + good_selection + ",\"control_fraction\":0.5,\"language\":\"ja\"}").status,
             503u);
 }
@@ -267,25 +277,29 @@ TEST_F(CampaignRoutesTest, LinkPagesOnlyShowAFormOnGet) {
 }
 
 TEST_F(CampaignRoutesTest, BadOptoutRequestsAreRefusedBeforeTheDatabase) {
-  EXPECT_EQ(call("POST", "/v1/optouts", R"({"prefix":"198.19.0.0/24","contact":"a@b"})", "text/plain").status, 415u);
+  EXPECT_EQ(
+      call("POST", "/v1/optouts", R"({"prefix":"198.19.0.0/24","contact":"a@b","reason":"r"})", "text/plain").status,
+      415u);
   struct Case {
     std::string body;
     std::set<std::string> named;
   };
   for (const auto& c : std::vector<Case>{
-           {R"({"prefix":"198.19.0.1/24","contact":"noc@example.jp"})", {"prefix"}},
-           {R"({"prefix":"everything","contact":"noc@example.jp"})", {"prefix"}},
-           {R"({"prefix":"198.19.0.0/24","contact":"not an address"})", {"contact"}},
-           {R"({"prefix":"198.19.0.0/24","contact":"a@b\r\nBcc: c@d"})", {"contact"}},
-           {R"({"prefix":"198.19.0.0/24"})", {"contact"}},
-           {R"({"prefix":"198.19.0.0/24","contact":"noc@example.jp","why":"x"})", {"why"}},
+           {R"({"prefix":"198.19.0.1/24","contact":"noc@example.jp","reason":"r"})", {"prefix"}},
+           {R"({"prefix":"everything","contact":"noc@example.jp","reason":"r"})", {"prefix"}},
+           {R"({"prefix":"198.19.0.0/24","contact":"not an address","reason":"r"})", {"contact"}},
+           {R"({"prefix":"198.19.0.0/24","contact":"a@b\r\nBcc: c@d","reason":"r"})", {"contact"}},
+           {R"({"prefix":"198.19.0.0/24"})", {"contact", "reason"}},
+           {R"({"prefix":"198.19.0.0/24","contact":"noc@example.jp","reason":""})", {"reason"}},
+           {R"({"prefix":"198.19.0.0/24","contact":"noc@example.jp","reason":"r","why":"x"})", {"why"}},
            {R"({"prefix":"198.19.0.0/24","contact":"noc@example.jp","reason":7})", {"reason"}},
        }) {
     const auto response = call("POST", "/v1/optouts", c.body);
     EXPECT_EQ(response.status, 400u) << c.body << " -> " << response.body;
     EXPECT_EQ(invalid_names(response), c.named) << c.body;
   }
-  EXPECT_EQ(call("POST", "/v1/optouts", R"({"prefix":"198.19.0.0/24","contact":"noc@example.jp"})").status, 503u);
+  EXPECT_EQ(call("POST", "/v1/optouts", R"({"prefix":"198.19.0.0/24","contact":"noc@example.jp","reason":"r"})").status,
+            503u);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "ApiFixture.h"
 #include "ScanFixture.h"
+#include "fumidai/db/ApiKeyStore.h"
 #include "fumidai/db/AttributionImport.h"
 #include "fumidai/db/MailOutbox.h"
 
@@ -164,10 +165,6 @@ std::string text_of(const Mime& mime) {
   return mime.parts.front().body;
 }
 
-const Principal kAdmin{1, "admin", Role::admin, {}, {}};
-const Principal kSakuraAnalyst{3, "sakura-analyst", Role::analyst, {{64496}, {}, {}}, {}};
-const Principal kOtherAnalyst{4, "other-analyst", Role::analyst, {{64496, 64498}, {}, {}}, {}};
-
 const std::string kJpVpnRouters =
     R"({"name": "JP routers with a VPN switched on",
         "selection": {"label": ["vpn-on-consumer-router"], "country": "JP"},
@@ -191,6 +188,22 @@ class Campaigns : public ::testing::Test {
     f.observe(scan, {vpn_router(kSakura, "198.19.0.20"), vpn_router(kSakura, "198.19.0.21"),
                      vpn_router(kKumo, "198.19.0.33"), vpn_router(kRhein, "198.19.0.70")});
     f.finalize(scan);
+    // Campaigns record the key that made them: the keys must exist.
+    db::ApiKeyStore keys(session);
+    admin = principal(keys, "admin", Role::admin, db::ApiRole::admin, {});
+    sakura_analyst = principal(keys, "sakura-analyst", Role::analyst, db::ApiRole::analyst, {64496});
+    other_analyst = principal(keys, "other-analyst", Role::analyst, db::ApiRole::analyst, {64496, 64498});
+  }
+
+  static Principal principal(db::ApiKeyStore& keys, const std::string& name, Role role, db::ApiRole stored,
+                             std::vector<std::int64_t> asns) {
+    db::NewApiKey key;
+    key.name = name;
+    key.role = stored;
+    key.constituency.asns = asns;
+    auto created = keys.create(key);
+    EXPECT_TRUE(created) << created.error().message;
+    return Principal{created ? created->key.id : 0, name, role, {asns, {}, {}}, {}};
   }
 
   Reply create(const Principal& who, const std::string& body) {
@@ -212,10 +225,11 @@ class Campaigns : public ::testing::Test {
 
   ApiFixture fixture;
   std::int64_t scan = 0;
+  Principal admin, sakura_analyst, other_analyst;
 };
 
 TEST_F(Campaigns, FromSelectionToLettersAcknowledgementsAndRemediation) {
-  const auto created = create(kAdmin, kJpVpnRouters);
+  const auto created = create(admin, kJpVpnRouters);
   ASSERT_EQ(created.status, 201u) << created.body;
   const auto id = created.json().at("id").as_int64();
   std::string location;
@@ -226,19 +240,19 @@ TEST_F(Campaigns, FromSelectionToLettersAcknowledgementsAndRemediation) {
   EXPECT_TRUE(created.json().at("unresolved").is_array());
   EXPECT_EQ(created.json().at("name"), "JP routers with a VPN switched on");
 
-  const auto listed = fixture.send(kAdmin, "GET", "/v1/campaigns");
+  const auto listed = fixture.send(admin, "GET", "/v1/campaigns");
   ASSERT_EQ(listed.status, 200u) << listed.body;
   ASSERT_EQ(listed.json().at("items").as_array().size(), 1u);
-  EXPECT_EQ(fixture.send(kAdmin, "GET", location).json().at("id"), id);
+  EXPECT_EQ(fixture.send(admin, "GET", location).json().at("id"), id);
 
   // Sakura (198.19.0.16/28) and Kumo (198.19.0.32/29); Rhein is in DE.
-  const auto recipients = fixture.send(kAdmin, "GET", location + "/recipients");
+  const auto recipients = fixture.send(admin, "GET", location + "/recipients");
   ASSERT_EQ(recipients.status, 200u) << recipients.body;
   std::set<std::string> emails;
   for (const auto& r : recipients.json().at("items").as_array()) emails.insert(std::string(r.at("email").as_string()));
   EXPECT_EQ(emails, (std::set<std::string>{"abuse@sakura-hikari.example.jp", "abuse@kumo-bb.example.jp"}));
 
-  const auto letters = fixture.send(kAdmin, "GET", location + "/letters");
+  const auto letters = fixture.send(admin, "GET", location + "/letters");
   ASSERT_EQ(letters.status, 200u) << letters.body;
   const auto& items = letters.json().at("items").as_array();
   ASSERT_EQ(items.size(), 2u);  // a control fraction of 0: everyone is treated
@@ -246,11 +260,11 @@ TEST_F(Campaigns, FromSelectionToLettersAcknowledgementsAndRemediation) {
   for (const auto& letter : items) rids.push_back(letter.at("recipient_id").as_int64());
 
   const std::string letter_path = location + "/letters/" + std::to_string(rids[0]);
-  const auto one = fixture.send(kAdmin, "GET", letter_path);
+  const auto one = fixture.send(admin, "GET", letter_path);
   ASSERT_EQ(one.status, 200u) << one.body;
   EXPECT_EQ(one.json().at("state"), "queued");
 
-  const auto eml = fixture.send(kAdmin, "GET", letter_path + ".eml");
+  const auto eml = fixture.send(admin, "GET", letter_path + ".eml");
   ASSERT_EQ(eml.status, 200u) << eml.body;
   EXPECT_EQ(eml.content_type, "message/rfc822");
   const Mime message = parse_mime(eml.body);
@@ -262,39 +276,39 @@ TEST_F(Campaigns, FromSelectionToLettersAcknowledgementsAndRemediation) {
   EXPECT_TRUE(message.parts[0].headers.at("content-type").starts_with("text/plain")) << eml.body;
   EXPECT_TRUE(message.parts[1].headers.at("content-type").starts_with("text/csv")) << eml.body;
   EXPECT_NE(message.parts[1].body.find("198.19.0."), std::string::npos) << message.parts[1].body;
-  EXPECT_EQ(fixture.send(kAdmin, "GET", location + "/letters/999.eml").status, 404u);
+  EXPECT_EQ(fixture.send(admin, "GET", location + "/letters/999.eml").status, 404u);
 
   // A queued letter cannot be acknowledged; a sent one can, once or twice.
-  EXPECT_EQ(fixture.send(kAdmin, "POST", letter_path + "/ack").status, 409u);
+  EXPECT_EQ(fixture.send(admin, "POST", letter_path + "/ack").status, 409u);
   mark_sent(id);
-  const auto acked = fixture.send(kAdmin, "POST", letter_path + "/ack");
+  const auto acked = fixture.send(admin, "POST", letter_path + "/ack");
   ASSERT_EQ(acked.status, 200u) << acked.body;
   EXPECT_EQ(acked.json().at("state"), "acknowledged");
-  EXPECT_EQ(fixture.send(kAdmin, "POST", letter_path + "/ack").status, 200u);
+  EXPECT_EQ(fixture.send(admin, "POST", letter_path + "/ack").status, 200u);
 
   // The other letter through the link it carries: a GET shows a form and
   // changes nothing; the form's POST acknowledges.
   const std::string other_path = location + "/letters/" + std::to_string(rids[1]);
   const std::string token =
-      token_after(text_of(parse_mime(fixture.send(kAdmin, "GET", other_path + ".eml").body)), "/v1/ack/");
+      token_after(text_of(parse_mime(fixture.send(admin, "GET", other_path + ".eml").body)), "/v1/ack/");
   ASSERT_FALSE(token.empty());
   const auto form = fixture.send(std::nullopt, "GET", "/v1/ack/" + token);
   EXPECT_EQ(form.status, 200u);
   EXPECT_NE(form.body.find("<form method=\"post\""), std::string::npos);
-  EXPECT_EQ(fixture.send(kAdmin, "GET", other_path).json().at("state"), "sent");
+  EXPECT_EQ(fixture.send(admin, "GET", other_path).json().at("state"), "sent");
   const auto by_form = fixture.send(std::nullopt, "POST", "/v1/ack/" + token, "", "application/x-www-form-urlencoded");
   EXPECT_EQ(by_form.status, 200u) << by_form.body;
   EXPECT_EQ(by_form.content_type, "text/html; charset=utf-8");
-  EXPECT_EQ(fixture.send(kAdmin, "GET", other_path).json().at("state"), "acknowledged");
+  EXPECT_EQ(fixture.send(admin, "GET", other_path).json().at("state"), "acknowledged");
   const auto by_api = fixture.send(std::nullopt, "POST", "/v1/ack/" + token);
   EXPECT_EQ(by_api.status, 200u);
   EXPECT_EQ(by_api.json().at("state"), "acknowledged");
   EXPECT_EQ(fixture.send(std::nullopt, "POST", "/v1/ack/" + std::string(43, 'A')).status, 404u);
 
-  const auto summary = fixture.send(kAdmin, "GET", location);
+  const auto summary = fixture.send(admin, "GET", location);
   ASSERT_EQ(summary.status, 200u);
 
-  const auto remediation = fixture.send(kAdmin, "GET", location + "/remediation");
+  const auto remediation = fixture.send(admin, "GET", location + "/remediation");
   ASSERT_EQ(remediation.status, 200u) << remediation.body;
   EXPECT_EQ(remediation.json().at("campaign_id"), id);
   EXPECT_TRUE(remediation.json().at("curve").is_array());
@@ -302,47 +316,49 @@ TEST_F(Campaigns, FromSelectionToLettersAcknowledgementsAndRemediation) {
 }
 
 TEST_F(Campaigns, AnalystsSeeOnlyTheirOwnCampaignsWithinTheirConstituency) {
-  const auto created = create(kSakuraAnalyst, kJpVpnRouters);
+  const auto created = create(sakura_analyst, kJpVpnRouters);
   ASSERT_EQ(created.status, 201u) << created.body;
   const std::string location = "/v1/campaigns/" + std::to_string(created.json().at("id").as_int64());
   // Only Sakura's networks, whatever the selection said.
-  const auto recipients = fixture.send(kSakuraAnalyst, "GET", location + "/recipients");
+  const auto recipients = fixture.send(sakura_analyst, "GET", location + "/recipients");
   ASSERT_EQ(recipients.status, 200u) << recipients.body;
   ASSERT_EQ(recipients.json().at("items").as_array().size(), 1u);
   EXPECT_EQ(recipients.json().at("items").at(0).at("email"), "abuse@sakura-hikari.example.jp");
 
   for (const std::string suffix : {"", "/recipients", "/letters", "/letters/1", "/letters/1.eml", "/remediation"}) {
-    EXPECT_EQ(fixture.send(kOtherAnalyst, "GET", location + suffix).status, 404u) << suffix;
-    EXPECT_EQ(fixture.send(kAdmin, "GET", location + suffix).status, 200u) << suffix;
+    EXPECT_EQ(fixture.send(other_analyst, "GET", location + suffix).status, 404u) << suffix;
+    EXPECT_EQ(fixture.send(admin, "GET", location + suffix).status, 200u) << suffix;
   }
-  EXPECT_EQ(fixture.send(kOtherAnalyst, "POST", location + "/letters/1/ack").status, 404u);
-  EXPECT_EQ(fixture.send(kOtherAnalyst, "GET", "/v1/campaigns").json().at("items").as_array().size(), 0u);
-  EXPECT_EQ(fixture.send(kSakuraAnalyst, "GET", "/v1/campaigns").json().at("items").as_array().size(), 1u);
-  EXPECT_EQ(fixture.send(kAdmin, "GET", "/v1/campaigns").json().at("items").as_array().size(), 1u);
+  EXPECT_EQ(fixture.send(other_analyst, "POST", location + "/letters/1/ack").status, 404u);
+  EXPECT_EQ(fixture.send(other_analyst, "GET", "/v1/campaigns").json().at("items").as_array().size(), 0u);
+  EXPECT_EQ(fixture.send(sakura_analyst, "GET", "/v1/campaigns").json().at("items").as_array().size(), 1u);
+  EXPECT_EQ(fixture.send(admin, "GET", "/v1/campaigns").json().at("items").as_array().size(), 1u);
   // The role rules themselves (researchers: 403) are the dispatcher's: ServerTest.
   for (const auto& route : fixture.registry().routes()) {
-    if (route.pattern.starts_with("/v1/campaigns")) EXPECT_EQ(route.access, Access::not_researcher) << route.pattern;
+    if (route.pattern.starts_with("/v1/campaigns")) {
+      EXPECT_EQ(route.access, Access::not_researcher) << route.pattern;
+    }
   }
 }
 
 TEST_F(Campaigns, BadBodiesAreRefusedAndAnEmptySelectionIs422) {
-  EXPECT_EQ(fixture.send(kAdmin, "POST", "/v1/campaigns", kJpVpnRouters, "text/plain").status, 415u);
-  const auto malformed = create(kAdmin, R"({"name": "x", "selection": {)");
+  EXPECT_EQ(fixture.send(admin, "POST", "/v1/campaigns", kJpVpnRouters, "text/plain").status, 415u);
+  const auto malformed = create(admin, R"({"name": "x", "selection": {)");
   EXPECT_EQ(malformed.status, 400u);
   EXPECT_NE(std::string(malformed.json().at("detail").as_string()).find("line 1"), std::string::npos);
-  const auto unknown = create(kAdmin, R"({"name": "x", "selection": {"country": "JP"}, "budget": 5})");
+  const auto unknown = create(admin, R"({"name": "x", "selection": {"country": "JP"}, "budget": 5})");
   EXPECT_EQ(unknown.status, 400u);
   EXPECT_EQ(unknown.json().at("invalid_params").at(0).at("name"), "budget");
-  const auto bad_value = create(kAdmin, R"({"name": "x", "selection": {"country": "Japan"}})");
+  const auto bad_value = create(admin, R"({"name": "x", "selection": {"country": "Japan"}})");
   EXPECT_EQ(bad_value.status, 400u);
   EXPECT_EQ(bad_value.json().at("invalid_params").at(0).at("name"), "selection.country");
-  const auto fraction = create(kAdmin, R"({"name": "x", "selection": {"country": "JP"}, "control_fraction": 0.7})");
+  const auto fraction = create(admin, R"({"name": "x", "selection": {"country": "JP"}, "control_fraction": 0.7})");
   EXPECT_EQ(fraction.status, 400u);
   EXPECT_EQ(fraction.json().at("invalid_params").at(0).at("name"), "control_fraction");
-  const auto empty = create(kAdmin, R"({"name": "x", "selection": {"label": "no-such-label"}})");
+  const auto empty = create(admin, R"({"name": "x", "selection": {"label": "no-such-label"}})");
   EXPECT_EQ(empty.status, 422u) << empty.body;
   EXPECT_FALSE(empty.json().at("detail").as_string().empty());
-  EXPECT_EQ(fixture.send(kAdmin, "GET", "/v1/campaigns").json().at("items").as_array().size(), 0u);
+  EXPECT_EQ(fixture.send(admin, "GET", "/v1/campaigns").json().at("items").as_array().size(), 0u);
 }
 
 TEST_F(Campaigns, OptoutIsRequestedVerifiedThroughTheMailedTokenAndListed) {
@@ -367,26 +383,26 @@ TEST_F(Campaigns, OptoutIsRequestedVerifiedThroughTheMailedTokenAndListed) {
     token = token_after(text_of(parse_mime(claimed->front().eml)), "/v1/optouts/verify/");
   }
   ASSERT_FALSE(token.empty());
-  const auto pending = fixture.send(kAdmin, "GET", "/v1/optouts");
+  const auto pending = fixture.send(admin, "GET", "/v1/optouts");
   ASSERT_EQ(pending.status, 200u);
   EXPECT_EQ(pending.json().at("items").at(0).at("state"), "pending");
 
   EXPECT_EQ(fixture.send(std::nullopt, "GET", "/v1/optouts/verify/" + token).status, 200u);
-  EXPECT_EQ(fixture.send(kAdmin, "GET", "/v1/optouts").json().at("items").at(0).at("state"), "pending");
+  EXPECT_EQ(fixture.send(admin, "GET", "/v1/optouts").json().at("items").at(0).at("state"), "pending");
   EXPECT_EQ(fixture.send(std::nullopt, "POST", "/v1/optouts/verify/" + std::string(43, 'B')).status, 404u);
   const auto verified = fixture.send(std::nullopt, "POST", "/v1/optouts/verify/" + token);
   ASSERT_EQ(verified.status, 200u) << verified.body;
   EXPECT_EQ(verified.json().at("state"), "verified");
-  const auto listed = fixture.send(kAdmin, "GET", "/v1/optouts");
+  const auto listed = fixture.send(admin, "GET", "/v1/optouts");
   ASSERT_EQ(listed.json().at("items").as_array().size(), 1u);
   EXPECT_EQ(listed.json().at("items").at(0).at("state"), "verified");
   EXPECT_EQ(listed.json().at("items").at(0).at("prefix"), "198.19.0.32/29");
 
   // A prefix nobody answers for cannot be verified: 422, nothing stored.
-  const auto orphan =
-      fixture.send(std::nullopt, "POST", "/v1/optouts", R"({"prefix": "203.0.113.0/24", "contact": "a@b.example"})");
+  const auto orphan = fixture.send(std::nullopt, "POST", "/v1/optouts",
+                                   R"({"prefix": "203.0.113.0/24", "contact": "a@b.example", "reason": "r"})");
   EXPECT_EQ(orphan.status, 422u) << orphan.body;
-  EXPECT_EQ(fixture.send(kAdmin, "GET", "/v1/optouts").json().at("items").as_array().size(), 1u);
+  EXPECT_EQ(fixture.send(admin, "GET", "/v1/optouts").json().at("items").as_array().size(), 1u);
 }
 
 }  // namespace

@@ -87,7 +87,7 @@ ApiResponse create(const Service& service, const ApiRequest& request, HandlerCon
   if (!body.ok()) return body.problem();
   campaigns::CampaignRequest wanted;
   const auto name = body.text("name", Need::required, kMaxName);
-  if (name && name->empty()) body.invalid("name", "must not be empty");
+  if (name && name->empty()) body.invalid("name", fmt::format("1 to {} characters", kMaxName));
   const auto* selection = body.object("selection", Need::required);
   if (selection != nullptr) {
     auto read = CampaignSelection::read(*selection);

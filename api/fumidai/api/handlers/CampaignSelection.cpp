@@ -28,6 +28,11 @@ std::string qualified(std::string_view name) {
 
 CampaignSelection::Outcome CampaignSelection::read(const boost::json::object& selection) {
   Outcome out;
+  // No filter would select every exposure the caller can see: never meant.
+  if (selection.empty()) {
+    out.invalid.push_back({"selection", "name at least one filter"});
+    return out;
+  }
   std::vector<std::pair<std::string, std::string>> query;
   for (const auto& [name, value] : selection) {
     const auto add = [&](const boost::json::value& one) {

@@ -3,6 +3,7 @@
 // ParamValidator of /v1/exposures, so the two can never differ: each member
 // is a filter's name and a value (string or number) or an array of them; the
 // object is turned into the query-string form and validated as a query is.
+// At least one filter is needed: none would select everything in scope.
 // Contract: stateless; thread-safe.
 #include <boost/json/object.hpp>
 #include <vector>

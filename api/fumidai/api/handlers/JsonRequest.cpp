@@ -10,6 +10,12 @@ namespace {
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
+std::size_t characters(std::string_view text) {
+  std::size_t n = 0;
+  for (const char c : text) n += (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  return n;
+}
+
 bool has_control(std::string_view text) {
   for (const char c : text) {
     const auto u = static_cast<unsigned char>(c);
@@ -135,8 +141,8 @@ std::optional<std::string> JsonRequest::text(const std::string& name, Need need,
     return std::nullopt;
   }
   const std::string_view text = value->as_string();
-  if (text.size() > max_length) {
-    invalid(name, fmt::format("longer than {} bytes", max_length));
+  if (characters(text) > max_length) {
+    invalid(name, fmt::format("longer than {} characters", max_length));
     return std::nullopt;
   }
   if (has_control(text)) {

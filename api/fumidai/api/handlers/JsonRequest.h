@@ -43,7 +43,8 @@ class JsonRequest {
 
   // A member's value, or nullopt when it is absent (noted when required) or
   // of the wrong type (noted). Strings are valid UTF-8 (the parser checks),
-  // hold no control characters and are at most max_length code units.
+  // hold no control characters and are at most max_length characters (code
+  // points: a Japanese name takes three bytes a character).
   std::optional<std::string> text(const std::string& name, Need need, std::size_t max_length);
   std::optional<double> number(const std::string& name, Need need, double min, double max);
   std::optional<std::uint64_t> unsigned_integer(const std::string& name, Need need);

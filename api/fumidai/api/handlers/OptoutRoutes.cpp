@@ -16,9 +16,9 @@ namespace {
 using Service = std::shared_ptr<const campaigns::CampaignService>;
 using Need = JsonRequest::Need;
 
-constexpr JsonRequest::Limits kRequestLimits{4 * 1024, 2};
+constexpr JsonRequest::Limits kRequestLimits{8 * 1024, 2};
 constexpr std::size_t kMaxAddress = 254;  // RFC 5321's path limit, less the brackets
-constexpr std::size_t kMaxReason = 1000;
+constexpr std::size_t kMaxReason = 2000;  // as CampaignService takes it
 
 // An addr-spec as far as the API can tell: one '@' with something either
 // side, no spaces, no control characters. Whether mail reaches it is not
@@ -50,12 +50,13 @@ ApiResponse request_optout(const Service& service, const ApiRequest& request, Ha
   }
   const auto contact = body.text("contact", Need::required, kMaxAddress);
   if (contact && !plausible_address(*contact)) body.invalid("contact", "not an e-mail address");
-  const auto reason = body.text("reason", Need::optional, kMaxReason);
+  const auto reason = body.text("reason", Need::required, kMaxReason);
+  if (reason && reason->empty()) body.invalid("reason", "say why, in a few words");
   if (!body.ok()) return body.problem();
 
   auto session = context.database();
   if (!session) return JsonBody::error(session.error());
-  auto stored = service->request_optout(**session, *prefix, *contact, reason.value_or(""));
+  auto stored = service->request_optout(**session, *prefix, *contact, *reason);
   if (!stored) {
     if (stored.error().kind == Error::Kind::invalid_input) {
       return problem(422, "Unprocessable Content", stored.error().message);
