@@ -161,4 +161,88 @@ api "$ADMIN" "/v1/isps/64496"
 echo "\$ curl … 'http://127.0.0.1:8080/v1/exports/exposures.csv?columns=shadowserver&pseudonymize=prefix24' (researcher)"
 curl -sS -H "Authorization: Bearer $RESEARCHER" \
   "http://127.0.0.1:8080/v1/exports/exposures.csv?columns=shadowserver&pseudonymize=prefix24" | sed -n 1,4p
+
+# A notification campaign through the API: "JP routers with a VPN switched
+# on", grouped by abuse contact, letters in Japanese, half the recipients held
+# back as a control group. Delivery goes to a local SMTP sink (aiosmtpd on
+# 127.0.0.1, saving each message in state/mail/); then some treated owners
+# "fix" their routers (nft drops their VPN ports inside the lab), the lab is
+# scanned again, and the API reports remediation, treated against control.
+echo "== a notification campaign (POST /v1/campaigns), delivered to an SMTP sink on 127.0.0.1 (state/mail/)"
+post() {  # post KEY PATH JSON
+  curl -sS -X POST -H "Authorization: Bearer $1" -H 'Content-Type: application/json' --data "$3" "http://127.0.0.1:8080$2"
+}
+campaign=$(post "$ADMIN" /v1/campaigns '{"name": "JP routers with a VPN switched on",
+  "selection": {"label": "vpn-on-consumer-router", "country": "JP"},
+  "grouping": "abuse-contact", "language": "ja", "control_fraction": 0.5, "seed": 1}')
+campaign_id=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])' <<<"$campaign") ||
+  { echo "campaign refused: $campaign"; exit 1; }
+api "$ADMIN" "/v1/campaigns/$campaign_id"
+api "$ADMIN" "/v1/campaigns/$campaign_id/recipients"
+rm -rf state/mail && mkdir -p state/mail
+/usr/bin/python3 tests/mail/smtp_sink.py --dir state/mail >state/mail/port 2>state/mail/sink.log &
+sink=$!
+for _ in $(seq 1 100); do [[ -s state/mail/port ]] && break; sleep 0.1; done
+"$fumidai" campaign send "$campaign_id" --smtp "127.0.0.1:$(head -1 state/mail/port)" --starttls none
+"$fumidai" campaign send "$campaign_id" --smtp "127.0.0.1:$(head -1 state/mail/port)" --starttls none  # sends nothing twice
+kill "$sink"
+api "$ADMIN" "/v1/campaigns/$campaign_id/letters"
+first_letter=$(ls state/mail/*.eml | head -1)
+echo "== the first letter as it arrived ($first_letter), read with Python's email package"
+/usr/bin/python3 - "$first_letter" <<'PY'
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+for h in ("From", "To", "Subject", "Date", "Message-ID"):
+    print(f"  {h}: {m[h]}")
+text = m.get_body(preferencelist=("plain",)).get_content().splitlines()
+print("\n".join("  | " + l for l in text[:16]))
+print(f"  | ... ({len(text)} lines)")
+for a in m.iter_attachments():
+    rows = a.get_content().splitlines()
+    print(f"  attachment {a.get_filename()} ({a.get_content_type()}, {len(rows) - 1} rows):")
+    print("\n".join("  | " + r for r in rows[:3]))
+PY
+# The recipient clicks the acknowledgement link in the letter (the page's
+# button POSTs it).
+ack=$(grep -oE 'http://127\.0\.0\.1:8080/v1/ack/[0-9a-f]+' state/mail/0001.json | head -1)
+echo "\$ curl -X POST ${ack%/*}/…  (the letter's acknowledgement link)"
+curl -sS -X POST "$ack" -o /dev/null -w '  HTTP %{http_code}\n'
+
+# Some owners act on their letters: the treated recipients' first two routers
+# switch their VPN off; the control group does nothing. Then the lab is scanned again.
+echo "== owners fix some routers (treated: VPN off on two routers each); the lab is scanned again"
+fixes=$(curl -sS -H "Authorization: Bearer $ADMIN" "http://127.0.0.1:8080/v1/campaigns/$campaign_id/recipients" |
+  python3 -c '
+import json, sys, urllib.request
+recipients = json.load(sys.stdin)["items"]
+def get(path):
+    request = urllib.request.Request("http://127.0.0.1:8080" + path, headers={"Authorization": "Bearer " + sys.argv[1]})
+    return json.load(urllib.request.urlopen(request))
+exposures = get("/v1/exposures?label=vpn-on-consumer-router&country=JP&limit=1000")["items"]
+for r in recipients:
+    if r["arm"] != "treatment":
+        continue
+    hosts = sorted({e["ip"] for e in exposures if e["org"] == r["name"]}, key=lambda ip: tuple(map(int, ip.split("."))))[:2]
+    for e in exposures:
+        if e["ip"] in hosts:
+            print(e["ip"], e["transport"], e["port"])' "$ADMIN")
+{
+  echo "table ip fumidai_demo_fixed {"
+  echo "  chain input {"
+  echo "    type filter hook input priority filter - 10; policy accept;"
+  while read -r ip transport port; do
+    [[ -n $ip ]] && echo "    ip daddr $ip $transport dport $port drop"
+  done <<<"$fixes"
+  echo "  }"
+  echo "}"
+} >state/demo-fixed.nft
+ip netns exec "$SVC_NS" nft delete table ip fumidai_demo_fixed 2>/dev/null || true
+ip netns exec "$SVC_NS" nft -f state/demo-fixed.nft
+echo "$fixes" | sed 's/^/  fixed: /'
+ip netns exec "$SCAN_NS" "$fumidai" scan --grab --db -p "${SERVICE_PORTS//\\/}" --udp-ports "${SERVICE_UDP_PORTS//\\/}" \
+  -r 10000 -c 1 -b lab/lab-blocklist.conf --scan-name "after the letters" \
+  --resolvers "$DNS_SERVER" --read-timeout 3 --timeout 8 -q -o state/grab-after.jsonl "$SVC_PREFIX"
+ip netns exec "$SVC_NS" nft delete table ip fumidai_demo_fixed
+api "$ADMIN" "/v1/campaigns/$campaign_id/remediation"
+"$fumidai" campaign remediation "$campaign_id"
 echo "== the API keeps running (pid $(cat state/serve.pid)); try the README's curl examples: KEY=\$(cat state/api-keys/admin)"
