@@ -162,9 +162,9 @@ echo "\$ curl … 'http://127.0.0.1:8080/v1/exports/exposures.csv?columns=shadow
 curl -sS -H "Authorization: Bearer $RESEARCHER" \
   "http://127.0.0.1:8080/v1/exports/exposures.csv?columns=shadowserver&pseudonymize=prefix24" | sed -n 1,4p
 
-# A notification campaign through the API: "JP routers with a VPN switched
-# on", grouped by abuse contact, letters in Japanese, half the recipients held
-# back as a control group. Delivery goes to a local SMTP sink (aiosmtpd on
+# A notification campaign through the API: Japanese routers with a VPN
+# switched on and open proxies, grouped by abuse contact, letters in
+# Japanese, half the recipients held back as a control group. Delivery goes to a local SMTP sink (aiosmtpd on
 # 127.0.0.1, saving each message in state/mail/); then some treated owners
 # "fix" their routers (nft drops their VPN ports inside the lab), the lab is
 # scanned again, and the API reports remediation, treated against control.
@@ -172,9 +172,12 @@ echo "== a notification campaign (POST /v1/campaigns), delivered to an SMTP sink
 post() {  # post KEY PATH JSON
   curl -sS -X POST -H "Authorization: Bearer $1" -H 'Content-Type: application/json' --data "$3" "http://127.0.0.1:8080$2"
 }
-campaign=$(post "$ADMIN" /v1/campaigns '{"name": "JP routers with a VPN switched on",
-  "selection": {"label": "vpn-on-consumer-router", "country": "JP"},
-  "grouping": "abuse-contact", "language": "ja", "control_fraction": 0.5, "seed": 1}')
+# The lab's stepping stones in Japan sit with two abuse contacts: Kumo
+# Broadband's VPN routers and Minato Business Link's proxies. Seed 4 draws
+# Kumo into treatment and Minato into control.
+campaign=$(post "$ADMIN" /v1/campaigns '{"name": "JP stepping stones: routers with a VPN switched on, open proxies",
+  "selection": {"label": ["vpn-on-consumer-router", "open-proxy", "proxy-auth-required"], "country": "JP"},
+  "grouping": "abuse-contact", "language": "ja", "control_fraction": 0.5, "seed": 4}')
 campaign_id=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])' <<<"$campaign") ||
   { echo "campaign refused: $campaign"; exit 1; }
 api "$ADMIN" "/v1/campaigns/$campaign_id"
@@ -186,7 +189,6 @@ for _ in $(seq 1 100); do [[ -s state/mail/port ]] && break; sleep 0.1; done
 "$fumidai" campaign send "$campaign_id" --smtp "127.0.0.1:$(head -1 state/mail/port)" --starttls none
 "$fumidai" campaign send "$campaign_id" --smtp "127.0.0.1:$(head -1 state/mail/port)" --starttls none  # sends nothing twice
 kill "$sink"
-api "$ADMIN" "/v1/campaigns/$campaign_id/letters"
 first_letter=$(ls state/mail/*.eml | head -1)
 echo "== the first letter as it arrived ($first_letter), read with Python's email package"
 /usr/bin/python3 - "$first_letter" <<'PY'
@@ -207,6 +209,7 @@ PY
 ack=$(grep -oE 'http://127\.0\.0\.1:8080/v1/ack/[0-9a-f]+' state/mail/0001.json | head -1)
 echo "\$ curl -X POST ${ack%/*}/…  (the letter's acknowledgement link)"
 curl -sS -X POST "$ack" -o /dev/null -w '  HTTP %{http_code}\n'
+api "$ADMIN" "/v1/campaigns/$campaign_id/letters"
 
 # Some owners act on their letters: the treated recipients' first two routers
 # switch their VPN off; the control group does nothing. Then the lab is scanned again.
