@@ -66,8 +66,9 @@ Result<std::pair<db::ExposureFilter, std::string>> selection(const CampaignOptio
     boost::system::error_code error;
     auto parsed = boost::json::parse(o.selection_json, error);
     if (error || !parsed.is_object()) {
-      return make_input_error(fmt::format("--selection: not a JSON object ({})", error ? error.message() : "a "
-                                                                                                           "non-object"));
+      return make_input_error(fmt::format("--selection: not a JSON object ({})", error ? error.message()
+                                                                                       : "a "
+                                                                                         "non-object"));
     }
     object = std::move(parsed.as_object());
   }
@@ -85,7 +86,8 @@ Result<std::pair<db::ExposureFilter, std::string>> selection(const CampaignOptio
   auto read = api::CampaignSelection::read(object);
   if (!read.invalid.empty()) {
     std::string reasons;
-    for (const auto& p : read.invalid) reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : "; ", p.name, p.reason);
+    for (const auto& p : read.invalid)
+      reasons += fmt::format("{}{}: {}", reasons.empty() ? "" : "; ", p.name, p.reason);
     return make_input_error(fmt::format("selection: {}", reasons));
   }
   return std::pair{std::move(read.filter), boost::json::serialize(object)};
@@ -100,8 +102,8 @@ int run_create(const CampaignOptions& o) {
   request.selection_json = std::move(selected->second);
   auto grouping = db::parse_grouping(o.grouping);
   if (!grouping) {
-    return report_error("campaign create",
-                        make_input_error(fmt::format("--grouping {:?}: abuse-contact, org or national-cert", o.grouping)));
+    return report_error("campaign create", make_input_error(fmt::format(
+                                               "--grouping {:?}: abuse-contact, org or national-cert", o.grouping)));
   }
   request.grouping = *grouping;
   request.language = o.language;
@@ -126,11 +128,12 @@ int run_create(const CampaignOptions& o) {
       const auto it = m.find(key);
       return it == m.end() ? std::int64_t{0} : it->second;
     };
-    fmt::print("campaign {} ({}): {} letters queued to {} treated recipients; {} recipients in control; {} unresolved "
-               "({} exposures); {} exposures left out by opt-outs; seed {}\n",
-               s.id, s.name, count(s.letters_by_state, "queued"), count(s.recipients_by_arm, "treatment"),
-               count(s.recipients_by_arm, "control"), count(s.recipients_by_arm, "unresolved"),
-               count(s.exposures_by_arm, "unresolved"), s.excluded_optout, s.seed);
+    fmt::print(
+        "campaign {} ({}): {} letters queued to {} treated recipients; {} recipients in control; {} unresolved "
+        "({} exposures); {} exposures left out by opt-outs; seed {}\n",
+        s.id, s.name, count(s.letters_by_state, "queued"), count(s.recipients_by_arm, "treatment"),
+        count(s.recipients_by_arm, "control"), count(s.recipients_by_arm, "unresolved"),
+        count(s.exposures_by_arm, "unresolved"), s.excluded_optout, s.seed);
   }
   return 0;
 }
@@ -281,9 +284,9 @@ int run_bounces(const CampaignOptions& o) {
       continue;
     }
     const auto now = std::chrono::system_clock::now();
-    auto marked = outbox.record_bounce(
-        bounce->original_message_id,
-        fmt::format("{} {} {}", bounce->status, bounce->recipient, bounce->diagnostic), now);
+    auto marked =
+        outbox.record_bounce(bounce->original_message_id,
+                             fmt::format("{} {} {}", bounce->status, bounce->recipient, bounce->diagnostic), now);
     if (!marked) return report_error("campaign bounces", marked.error());
     if (!*marked) {
       fmt::print(stderr, "fumidai campaign bounces: {}: no sent message <{}>\n", file, bounce->original_message_id);
@@ -339,9 +342,10 @@ void register_campaign_command(CLI::App& root, int& exit_code) {
       "campaign", "Notification campaigns: letters to network owners, delivery, remediation against a control group");
   campaign->require_subcommand(1);
 
-  CLI::App* create = campaign->add_subcommand("create", "Select exposures, group them by recipient, split "
-                                                        "treatment and control, and queue one letter per treated "
-                                                        "recipient");
+  CLI::App* create = campaign->add_subcommand("create",
+                                              "Select exposures, group them by recipient, split "
+                                              "treatment and control, and queue one letter per treated "
+                                              "recipient");
   create->add_option("NAME", o->name, "The campaign's name")->required();
   create->add_option("--select", o->selects,
                      "A filter of GET /v1/exposures as NAME=VALUE (repeatable): label=vpn-on-consumer-router, "
@@ -400,8 +404,9 @@ void register_campaign_command(CLI::App& root, int& exit_code) {
   add_db_option(*remediation, o->url);
   remediation->callback([o, &exit_code] { exit_code = run_remediation(*o); });
 
-  CLI::App* bounces = campaign->add_subcommand("bounces", "Record bounces from delivery status notifications "
-                                                          "(RFC 3464 messages, one per file)");
+  CLI::App* bounces = campaign->add_subcommand("bounces",
+                                               "Record bounces from delivery status notifications "
+                                               "(RFC 3464 messages, one per file)");
   bounces->add_option("FILE", o->files, "DSN messages")->required();
   add_db_option(*bounces, o->url);
   bounces->callback([o, &exit_code] { exit_code = run_bounces(*o); });
@@ -429,9 +434,8 @@ void register_campaign_command(CLI::App& root, int& exit_code) {
   CLI::App* osend = optouts->add_subcommand("send", "Deliver the queued verification messages through an SMTP relay");
   add_relay_flags(*osend, o->relay);
   add_db_option(*osend, o->url);
-  osend->callback([o, &exit_code] {
-    exit_code = run_send(*o, std::nullopt, db::MailKind::optout_verification, "optouts send");
-  });
+  osend->callback(
+      [o, &exit_code] { exit_code = run_send(*o, std::nullopt, db::MailKind::optout_verification, "optouts send"); });
 }
 
 }  // namespace fumidai::cli

@@ -15,11 +15,11 @@ void add_service_flags(CLI::App& command, ServiceFlags& flags) {
                      "templates/letters/)");
   command.add_option("--certs-file", flags.certs_file,
                      "National CERTs, CSV country,id,name,email (default: the built-in campaigns/national-certs.csv)");
-  command.add_option("--mail-from", flags.sender.from_address, "The address letters come from")
-      ->capture_default_str();
+  command.add_option("--mail-from", flags.sender.from_address, "The address letters come from")->capture_default_str();
   command.add_option("--mail-from-name", flags.sender.from_name, "The name letters come from")->capture_default_str();
-  command.add_option("--public-url", flags.sender.public_url,
-                     "Base of the links in letters (acknowledgement, opt-out): where `fumidai serve` is reachable")
+  command
+      .add_option("--public-url", flags.sender.public_url,
+                  "Base of the links in letters (acknowledgement, opt-out): where `fumidai serve` is reachable")
       ->capture_default_str();
 }
 
@@ -29,8 +29,7 @@ campaigns::ServiceConfig service_config(const ServiceFlags& flags) {
 
 void add_relay_flags(CLI::App& command, RelayFlags& flags) {
   command.add_option("--smtp", flags.relay, "The SMTP relay, HOST:PORT")->capture_default_str();
-  command.add_option("--starttls", flags.tls, "opportunistic (when offered), required, or none")
-      ->capture_default_str();
+  command.add_option("--starttls", flags.tls, "opportunistic (when offered), required, or none")->capture_default_str();
   command.add_option("--smtp-user", flags.username, "AUTH user (only ever sent over TLS)");
   command.add_option("--smtp-password-file", flags.password_file, "A file holding the AUTH password (first line)");
   command.add_option("--ca-file", flags.ca_file, "PEM CA certificates for the relay (default: the system's)");
@@ -40,8 +39,9 @@ void add_relay_flags(CLI::App& command, RelayFlags& flags) {
   command.add_option("--rate", flags.rate_per_minute, "Messages per minute at most")->capture_default_str();
   command.add_option("--max-attempts", flags.max_attempts, "Attempts before a temporary failure becomes final")
       ->capture_default_str();
-  command.add_option("--backoff", flags.backoff_seconds,
-                     "Seconds before the first retry; each later retry waits twice as long")
+  command
+      .add_option("--backoff", flags.backoff_seconds,
+                  "Seconds before the first retry; each later retry waits twice as long")
       ->capture_default_str();
   command.add_flag("--until-done", flags.until_done,
                    "Keep going, waiting out the backoff, until nothing is left to send");

@@ -268,8 +268,8 @@ db::ScanMetadata scan_metadata(const ScanOptions& options, const ScanConfig& con
                                std::string uid) {
   db::ScanMetadata m;
   m.uid = std::move(uid);
-  m.started = std::chrono::time_point_cast<std::chrono::microseconds>(
-      db::UtcMicros{} + std::chrono::nanoseconds(clock.wall_now_ns()));
+  m.started = std::chrono::time_point_cast<std::chrono::microseconds>(db::UtcMicros{} +
+                                                                      std::chrono::nanoseconds(clock.wall_now_ns()));
   m.name = options.scan_name.empty() ? fmt::format("scan {}", db::format_utc_time(m.started)) : options.scan_name;
   m.ports.assign(config.ports.begin(), config.ports.end());
   m.udp_ports.assign(config.udp_ports.begin(), config.udp_ports.end());
@@ -342,7 +342,8 @@ int finish_database(DatabaseSink& database, const ScanOptions& options, const st
   const std::string uid = database.metadata().uid;
   if (!ingested) {
     const int code = report(make_error(fmt::format("database: {}", ingested.error().message)));
-    std::fprintf(stderr, "fumidai scan: scan %s is not finished in the database (%s); -o has every record: "
+    std::fprintf(stderr,
+                 "fumidai scan: scan %s is not finished in the database (%s); -o has every record: "
                  "`fumidai ingest %s --scan-id %s` completes it\n",
                  uid.c_str(), database.report().line().c_str(),
                  options.output_file == "-" ? "FILE" : options.output_file.c_str(), uid.c_str());

@@ -21,36 +21,13 @@ namespace {
 
 using test::ApiFixture;
 using test::Fingerprint;
+using test::kKumo;
+using test::kRhein;
+using test::kSakura;
 using test::Observation;
 using test::Reply;
 using test::ScanFixture;
-
-const Fingerprint kRouter{"router", "tplink-archer-c7", "TP-Link", "Archer C7", "5.0"};
-const Fingerprint kPptp{"vpn", "router-pptp-server", "TP-Link", "PPTP server", ""};
-
-struct Isp {
-  std::int64_t asn;
-  const char* org_id;
-  const char* org_name;
-  const char* country;
-};
-const Isp kSakura{64496, "ORG-SAKURA-JPNIC", "Sakura Hikari Net K.K.", "JP"};
-const Isp kKumo{64498, "ORG-KUMO-JPNIC", "Kumo Broadband, Inc.", "JP"};
-const Isp kRhein{64501, "ORG-RHEIN-RIPE", "Rhein Telecom GmbH", "DE"};
-
-Observation vpn_router(const Isp& isp, std::string ip) {
-  Observation o;
-  o.ip = std::move(ip);
-  o.port = 1723;
-  o.protocol = "pptp";
-  o.fingerprints = {kRouter, kPptp};
-  o.labels = {"vpn-on-consumer-router"};
-  o.asn = isp.asn;
-  o.org_id = isp.org_id;
-  o.org_name = isp.org_name;
-  o.country = isp.country;
-  return o;
-}
+using test::vpn_router;
 
 // A MIME message as far as the tests need it: header fields (names
 // lower-cased, folded lines joined) and, for a multipart one, its parts.

@@ -19,44 +19,22 @@ namespace fumidai::api {
 namespace {
 
 using test::ApiFixture;
+using test::at;
 using test::Fingerprint;
+using test::kKumo;
+using test::kMinato;
+using test::kRhein;
+using test::kSakura;
 using test::Observation;
 using test::Query;
 using test::Reply;
 using test::ScanFixture;
 
-const Fingerprint kRouter{"router", "tplink-archer-c7", "TP-Link", "Archer C7", "5.0"};
+const Fingerprint& kRouter = test::kTplinkRouter;
 const Fingerprint kPanel{"admin-panel", "tplink-web-admin", "TP-Link", "router web management", ""};
-const Fingerprint kPptp{"vpn", "router-pptp-server", "TP-Link", "PPTP server", ""};
+const Fingerprint& kPptp = test::kTplinkPptp;
 const Fingerprint kSocks{"proxy", "socks5-proxy", "Unknown", "SOCKS5 proxy", ""};
 const Fingerprint kOpenVpn{"vpn", "openvpn-server", "OpenVPN", "OpenVPN", "2.6"};
-
-// The lab's networks (lab/attribution/README.md).
-struct Isp {
-  std::int64_t asn;
-  const char* org_id;
-  const char* org_name;
-  const char* country;
-};
-const Isp kSakura{64496, "ORG-SAKURA-JPNIC", "Sakura Hikari Net K.K.", "JP"};
-const Isp kKumo{64498, "ORG-KUMO-JPNIC", "Kumo Broadband, Inc.", "JP"};
-const Isp kMinato{64500, "ORG-MINATO-JPNIC", "Minato Business Link K.K.", "JP"};
-const Isp kRhein{64501, "ORG-RHEIN-RIPE", "Rhein Telecom GmbH", "DE"};
-
-Observation at(const Isp& isp, std::string ip, int port, std::vector<Fingerprint> fingerprints,
-               std::vector<std::string> labels, std::string protocol = "http") {
-  Observation o;
-  o.ip = std::move(ip);
-  o.port = port;
-  o.protocol = std::move(protocol);
-  o.fingerprints = std::move(fingerprints);
-  o.labels = std::move(labels);
-  o.asn = isp.asn;
-  o.org_id = isp.org_id;
-  o.org_name = isp.org_name;
-  o.country = isp.country;
-  return o;
-}
 
 // Hosts: Sakura routers .20 and .21 (a PPTP server switched on at .20 in the
 // second scan), a Kumo router .33, a Minato SOCKS proxy .10, a Rhein

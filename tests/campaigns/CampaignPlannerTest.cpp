@@ -1,8 +1,8 @@
-#include "fumidai/campaigns/CampaignPlanner.h"
-
 #include <gtest/gtest.h>
 
 #include <set>
+
+#include "fumidai/campaigns/CampaignPlanner.h"
 
 namespace fumidai::campaigns {
 namespace {
@@ -31,8 +31,7 @@ PlanInput lab_like(db::CampaignGrouping grouping) {
   in.exposures = {exposure("198.19.0.20", "ORG-SAKURA", "Sakura Hikari", "JP"),
                   exposure("198.19.0.21", "ORG-SAKURA", "Sakura Hikari", "JP"),
                   exposure("198.19.0.33", "ORG-KUMO", "Kumo Broadband", "JP"),
-                  exposure("198.19.0.81", "ORG-RHEIN", "Rhein Telecom", "DE"),
-                  exposure("198.19.0.97", "", "", "")};
+                  exposure("198.19.0.81", "ORG-RHEIN", "Rhein Telecom", "DE"), exposure("198.19.0.97", "", "", "")};
   in.contacts = {{"198.19.0.20", "Abuse@Sakura.example"},  // addresses compare case-insensitively
                  {"198.19.0.21", "abuse@sakura.example"},
                  {"198.19.0.33", "abuse@kumo.example"},
@@ -74,7 +73,7 @@ TEST(CampaignPlanner, GroupsByNationalCertAndLeavesCountriesWithoutOne) {
   EXPECT_EQ(r[0].email, "info@jpcert.example");
   EXPECT_EQ(r[0].exposures.size(), 3u);
   EXPECT_EQ(r[1].arm, db::CampaignArm::unresolved);
-  EXPECT_EQ(r[1].key, "");  // no country at all
+  EXPECT_EQ(r[1].key, "");                           // no country at all
   EXPECT_EQ(r[2].arm, db::CampaignArm::unresolved);  // DE: no CERT in this directory
   EXPECT_EQ(r[2].key, "country:DE");
 }

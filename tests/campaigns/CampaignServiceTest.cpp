@@ -1,13 +1,12 @@
 // Campaigns made through CampaignService, as the API and the CLI make them,
 // over lab data in a real PostgreSQL (LabCampaignFixture.h).
-#include "fumidai/campaigns/CampaignService.h"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "LabCampaignFixture.h"
 #include "fumidai/campaigns/CampaignPlanner.h"
+#include "fumidai/campaigns/CampaignService.h"
 #include "fumidai/campaigns/Remediation.h"
 #include "fumidai/db/CampaignStore.h"
 
@@ -185,7 +184,8 @@ TEST_F(Campaigns, HeaderInjectionThroughAnOrganisationNameGoesNowhere) {
 TEST_F(Campaigns, LeavesVerifiedOptOutsOut) {
   database.exec(
       "INSERT INTO optouts (prefix, contact, reason, verify_to, token_hash, state, requested, verified, expires) "
-      "VALUES ('198.19.0.32/29', 'noc@kumo-bb.example.jp', 'test', 'abuse@kumo-bb.example.jp', repeat('a', 64), 'verified', "
+      "VALUES ('198.19.0.32/29', 'noc@kumo-bb.example.jp', 'test', 'abuse@kumo-bb.example.jp', repeat('a', 64), "
+      "'verified', "
       "now(), now(), now() + interval '1 day')");
   auto session = database.session();
   auto created = service->create(session, jp_vpn_routers("en"), {}, {std::nullopt, "cli"});
@@ -200,7 +200,8 @@ TEST_F(Campaigns, RemediationComparesArmsOverLaterScans) {
   request.control_fraction = 0.5;
   // The first seed that puts Kumo in control and the others in treatment.
   std::uint64_t seed = 0;
-  while (!(arm_draw(seed, "abuse@kumo-bb.example.jp") < 0.5 && arm_draw(seed, "abuse@sakura-hikari.example.jp") >= 0.5 &&
+  while (!(arm_draw(seed, "abuse@kumo-bb.example.jp") < 0.5 &&
+           arm_draw(seed, "abuse@sakura-hikari.example.jp") >= 0.5 &&
            arm_draw(seed, "security@minato-biz.example.jp") >= 0.5)) {
     ++seed;
   }
@@ -217,8 +218,8 @@ TEST_F(Campaigns, RemediationComparesArmsOverLaterScans) {
 
   // A later scan: Sakura fixed .20, Minato fixed .12, Kumo fixed nothing.
   const auto later = scans.scan({"2099-01-01T00:00:00Z", {"198.19.0.0/24"}, {80, 1723}, {}});
-  scans.observe(later, {vpn_router(kSakura, "198.19.0.21"), vpn_router(kKumo, "198.19.0.33"),
-                    vpn_router(kKumo, "198.19.0.34")});
+  scans.observe(
+      later, {vpn_router(kSakura, "198.19.0.21"), vpn_router(kKumo, "198.19.0.33"), vpn_router(kKumo, "198.19.0.34")});
   scans.finalize(later);
   auto remediation = service->remediation(session, created->summary.id);
   ASSERT_TRUE(remediation) << remediation.error().message;

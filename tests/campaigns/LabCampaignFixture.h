@@ -25,42 +25,18 @@
 namespace fumidai::campaigns::test {
 
 using fumidai::test::Fingerprint;
+using fumidai::test::kKumo;
+using fumidai::test::kMinato;
+using fumidai::test::kRhein;
+using fumidai::test::kSakura;
 using fumidai::test::Observation;
 using fumidai::test::ScanFixture;
-
-const Fingerprint kRouter{"router", "tplink-archer-c7", "TP-Link", "Archer C7", "5.0"};
-const Fingerprint kPptp{"vpn", "router-pptp-server", "TP-Link", "PPTP server", ""};
-
-struct Isp {
-  std::int64_t asn;
-  const char* org_id;
-  const char* org_name;
-  const char* country;
-};
-// lab/attribution/README.md: who holds which part of 198.19.0.0/24.
-const Isp kSakura{64496, "ORG-SAKURA-JPNIC", "Sakura Hikari Net K.K.", "JP"};     // .16/28
-const Isp kKumo{64498, "ORG-KUMO-JPNIC", "Kumo Broadband, Inc.", "JP"};            // .32/29
-const Isp kMinato{64500, "ORG-MINATO-JPNIC", "Minato Business Link K.K.", "JP"};   // .0/26 less the above
-const Isp kRhein{64501, "ORG-RHEIN-RIPE", "Rhein Telecom GmbH", "DE"};             // .64/27
-
-inline Observation vpn_router(const Isp& isp, std::string ip) {
-  Observation o;
-  o.ip = std::move(ip);
-  o.port = 1723;
-  o.protocol = "pptp";
-  o.fingerprints = {kPptp, kRouter};
-  o.labels = {"vpn-on-consumer-router"};
-  o.asn = isp.asn;
-  o.org_id = isp.org_id;
-  o.org_name = isp.org_name;
-  o.country = isp.country;
-  return o;
-}
+using fumidai::test::vpn_router;
 
 // What a mail client would show of the message in `path` (parse_message.py's summary).
 inline boost::json::object parse_message(const std::string& path) {
-  auto run = run_subprocess({FUMIDAI_MAIL_PYTHON, std::string(FUMIDAI_TESTS_DIR) + "/mail/parse_message.py", path},
-                            64 << 20);
+  auto run =
+      run_subprocess({FUMIDAI_MAIL_PYTHON, std::string(FUMIDAI_TESTS_DIR) + "/mail/parse_message.py", path}, 64 << 20);
   EXPECT_TRUE(run) << run.error().message;
   EXPECT_EQ(run->exit_code, 0) << run->output;
   return boost::json::parse(run->output).as_object();
@@ -85,8 +61,8 @@ class LabCampaignFixture : public ::testing::Test {
     }
     first = scans.scan({"2026-04-06T00:00:00Z", {"198.19.0.0/24"}, {80, 1723}, {}});
     scans.observe(first, {vpn_router(kSakura, "198.19.0.20"), vpn_router(kSakura, "198.19.0.21"),
-                      vpn_router(kKumo, "198.19.0.33"), vpn_router(kKumo, "198.19.0.34"),
-                      vpn_router(kMinato, "198.19.0.12"), vpn_router(kRhein, "198.19.0.70")});
+                          vpn_router(kKumo, "198.19.0.33"), vpn_router(kKumo, "198.19.0.34"),
+                          vpn_router(kMinato, "198.19.0.12"), vpn_router(kRhein, "198.19.0.70")});
     scans.finalize(first);
     ServiceConfig config;
     config.sender = {"cert@fumidai.example", "fumidai CERT", "https://fumidai.example"};
@@ -125,12 +101,12 @@ class LabCampaignFixture : public ::testing::Test {
   // Wall time, as PostgreSQL's now() is (letters are dated and opt-outs
   // expire by it), a minute ahead so what the database queues during a test
   // is already due for the sender.
-  ManualClock clock{std::chrono::duration_cast<Nanos>(std::chrono::system_clock::now().time_since_epoch() +
-                                                      std::chrono::minutes(1))};
+  ManualClock clock{
+      std::chrono::duration_cast<Nanos>(std::chrono::system_clock::now().time_since_epoch() + std::chrono::minutes(1))};
   std::shared_ptr<const campaigns::CampaignService> service;
   std::int64_t first = 0;
-  std::filesystem::path scratch = std::filesystem::temp_directory_path() /
-                                  fmt::format("fumidai-campaign-test-{}", ::getpid());
+  std::filesystem::path scratch =
+      std::filesystem::temp_directory_path() / fmt::format("fumidai-campaign-test-{}", ::getpid());
   [[maybe_unused]] bool made = std::filesystem::create_directories(scratch);
 };
 

@@ -1,9 +1,9 @@
-#include "fumidai/campaigns/LetterComposer.h"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include "fumidai/campaigns/LetterComposer.h"
 
 namespace fumidai::campaigns {
 namespace {

@@ -1,8 +1,6 @@
 // Delivery of campaign letters and opt-out verifications through a real SMTP
 // server on 127.0.0.1 (Debian's aiosmtpd, tests/mail/smtp_sink.py), as
 // `fumidai campaign send` and `fumidai optouts send` run it.
-#include "fumidai/campaigns/MailSender.h"
-
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,6 +10,7 @@
 
 #include "LabCampaignFixture.h"
 #include "SinkProcess.h"
+#include "fumidai/campaigns/MailSender.h"
 #include "fumidai/db/CampaignStore.h"
 #include "fumidai/db/MailOutbox.h"
 #include "fumidai/db/OptoutStore.h"

@@ -1,8 +1,8 @@
-#include "fumidai/campaigns/Remediation.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
+
+#include "fumidai/campaigns/Remediation.h"
 
 namespace fumidai::campaigns {
 namespace {
@@ -29,8 +29,8 @@ constexpr auto C = db::CampaignArm::control;
 //     residuals: C 3 - 2.25 = 0.75, D 0 - 0.75 = -0.75; var = 2/1 * 1.125 / 4^2 = 0.140625
 //   difference -0.25, half-width 1.959964 * sqrt(4/36 + 0.140625) = 1.959964 * 0.501733 = 0.983379
 TEST(Remediation, SharesDifferenceAndClusterRobustIntervalByHand) {
-  const auto r = compute_remediation(7, {cell(2, 1, T, 4, 1), cell(2, 2, T, 2, 2), cell(2, 3, C, 3, 3),
-                                         cell(2, 4, C, 1, 0)});
+  const auto r =
+      compute_remediation(7, {cell(2, 1, T, 4, 1), cell(2, 2, T, 2, 2), cell(2, 3, C, 3, 3), cell(2, 4, C, 1, 0)});
   EXPECT_EQ(r.campaign_id, 7);
   ASSERT_EQ(r.curve.size(), 1u);
   const auto& p = r.curve[0];
@@ -48,11 +48,11 @@ TEST(Remediation, SharesDifferenceAndClusterRobustIntervalByHand) {
 }
 
 TEST(Remediation, CurveFollowsScansAndSkipsWhatNoScanCovered) {
-  const auto r = compute_remediation(1, {
-                                            cell(3, 1, T, 2, 0), cell(3, 2, C, 2, 2),  // later scan
-                                            cell(2, 1, T, 2, 1), cell(2, 2, C, 2, 2),
-                                            cell(2, 3, C, 0, 0),  // not covered: no cluster, no share
-                                        });
+  const auto r = compute_remediation(
+      1, {
+             cell(3, 1, T, 2, 0), cell(3, 2, C, 2, 2),                       // later scan
+             cell(2, 1, T, 2, 1), cell(2, 2, C, 2, 2), cell(2, 3, C, 0, 0),  // not covered: no cluster, no share
+         });
   ASSERT_EQ(r.curve.size(), 2u);
   EXPECT_EQ(r.curve[0].scan_id, 2);
   EXPECT_EQ(r.curve[1].scan_id, 3);
@@ -62,7 +62,7 @@ TEST(Remediation, CurveFollowsScansAndSkipsWhatNoScanCovered) {
   // One covered recipient per arm: no interval.
   EXPECT_FALSE(r.curve[0].ci_low.has_value());
   const auto uncovered = std::find_if(r.per_recipient.begin(), r.per_recipient.end(),
-                                     [](const auto& p) { return p.scan_id == 2 && p.recipient_id == 3; });
+                                      [](const auto& p) { return p.scan_id == 2 && p.recipient_id == 3; });
   ASSERT_NE(uncovered, r.per_recipient.end());
   EXPECT_FALSE(uncovered->share.has_value());
 }

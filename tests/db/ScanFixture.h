@@ -45,6 +45,43 @@ struct ScanSpec {
   std::vector<int> udp_ports{};
 };
 
+// The lab's networks (lab/attribution/README.md), for observations that the
+// imported attribution agrees with.
+struct Isp {
+  std::int64_t asn;
+  const char* org_id;
+  const char* org_name;
+  const char* country;
+};
+inline const Isp kSakura{64496, "ORG-SAKURA-JPNIC", "Sakura Hikari Net K.K.", "JP"};     // 198.19.0.16/28
+inline const Isp kKumo{64498, "ORG-KUMO-JPNIC", "Kumo Broadband, Inc.", "JP"};           // 198.19.0.32/29
+inline const Isp kMinato{64500, "ORG-MINATO-JPNIC", "Minato Business Link K.K.", "JP"};  // 198.19.0.0/26 less those
+inline const Isp kRhein{64501, "ORG-RHEIN-RIPE", "Rhein Telecom GmbH", "DE"};            // 198.19.0.64/27
+
+inline const Fingerprint kTplinkRouter{"router", "tplink-archer-c7", "TP-Link", "Archer C7", "5.0"};
+inline const Fingerprint kTplinkPptp{"vpn", "router-pptp-server", "TP-Link", "PPTP server", ""};
+
+// A service of `isp` seen at ip:port.
+inline Observation at(const Isp& isp, std::string ip, int port, std::vector<Fingerprint> fingerprints,
+                      std::vector<std::string> labels, std::string protocol = "http") {
+  Observation o;
+  o.ip = std::move(ip);
+  o.port = port;
+  o.protocol = std::move(protocol);
+  o.fingerprints = std::move(fingerprints);
+  o.labels = std::move(labels);
+  o.asn = isp.asn;
+  o.org_id = isp.org_id;
+  o.org_name = isp.org_name;
+  o.country = isp.country;
+  return o;
+}
+
+// A TP-Link router of `isp` with its PPTP server switched on.
+inline Observation vpn_router(const Isp& isp, std::string ip) {
+  return at(isp, std::move(ip), 1723, {kTplinkRouter, kTplinkPptp}, {"vpn-on-consumer-router"}, "pptp");
+}
+
 class ScanFixture {
  public:
   explicit ScanFixture(const TestDatabase& database) : connection_(database.conninfo()) {}
@@ -69,8 +106,11 @@ class ScanFixture {
       boost::json::array fingerprints;
       std::vector<std::string> categories;
       for (const auto& f : o.fingerprints) {
-        boost::json::object fp{{"id", f.id}, {"source", "fumidai"}, {"category", f.category},
-                               {"vendor", f.vendor}, {"product", f.product}};
+        boost::json::object fp{{"id", f.id},
+                               {"source", "fumidai"},
+                               {"category", f.category},
+                               {"vendor", f.vendor},
+                               {"product", f.product}};
         if (!f.version.empty()) fp["version"] = f.version;
         fingerprints.push_back(std::move(fp));
         categories.push_back(f.category);
@@ -110,10 +150,9 @@ class ScanFixture {
   std::string folded_state() {
     pqxx::nontransaction tx(connection_);
     std::string out;
-    for (const char* query :
-         {"SELECT string_agg(t::text, E'\\n' ORDER BY t::text) FROM host_services t",
-          "SELECT string_agg(t::text, E'\\n' ORDER BY t::text) FROM hosts t",
-          "SELECT string_agg(t::text, E'\\n' ORDER BY t::text) FROM scan_exposure t"}) {
+    for (const char* query : {"SELECT string_agg(t::text, E'\\n' ORDER BY t::text) FROM host_services t",
+                              "SELECT string_agg(t::text, E'\\n' ORDER BY t::text) FROM hosts t",
+                              "SELECT string_agg(t::text, E'\\n' ORDER BY t::text) FROM scan_exposure t"}) {
       const auto field = tx.exec1(query)[0];
       out += (field.is_null() ? std::string() : field.as<std::string>()) + "\n--\n";
     }

@@ -41,10 +41,10 @@ struct ParamSpec {
 };
 
 enum class Access {
-  open,           // no key: /healthz, /readyz, /metrics, /v1/openapi.json
-  any_key,        // every role
-  not_researcher, // admin and analyst
-  admin,          // admin only
+  open,            // no key: /healthz, /readyz, /metrics, /v1/openapi.json
+  any_key,         // every role
+  not_researcher,  // admin and analyst
+  admin,           // admin only
 };
 
 using Handler = std::function<ApiResponse(const ApiRequest&, HandlerContext&)>;

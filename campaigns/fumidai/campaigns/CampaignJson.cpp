@@ -13,8 +13,7 @@ namespace {
 
 boost::json::value time_value(const std::optional<db::TimePoint>& at) {
   if (!at) return nullptr;
-  return boost::json::value(
-      fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(*at)));
+  return boost::json::value(fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(*at)));
 }
 
 boost::json::value number_or_null(const std::optional<double>& value) {
@@ -102,13 +101,14 @@ boost::json::value to_json(const db::Optout& o) {
 boost::json::value to_json(const Remediation& r) {
   boost::json::array curve;
   for (const auto& p : r.curve) {
-    curve.push_back(boost::json::object{{"scan_id", p.scan_id},
-                                        {"scan_started", time_value(p.scan_started)},
-                                        {"treatment", arm_share(p.treatment)},
-                                        {"control", arm_share(p.control)},
-                                        {"difference", number_or_null(p.difference)},
-                                        {"ci95", p.ci_low ? boost::json::value(boost::json::array{*p.ci_low, *p.ci_high})
-                                                          : boost::json::value(nullptr)}});
+    curve.push_back(
+        boost::json::object{{"scan_id", p.scan_id},
+                            {"scan_started", time_value(p.scan_started)},
+                            {"treatment", arm_share(p.treatment)},
+                            {"control", arm_share(p.control)},
+                            {"difference", number_or_null(p.difference)},
+                            {"ci95", p.ci_low ? boost::json::value(boost::json::array{*p.ci_low, *p.ci_high})
+                                              : boost::json::value(nullptr)}});
   }
   boost::json::array recipients;
   for (const auto& p : r.per_recipient) {

@@ -2,6 +2,7 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -131,10 +132,8 @@ Result<CreatedCampaign> CampaignService::create(db::Session& session, const Camp
                                                 const db::Scope& scope, const Creator& creator) const {
   if (auto name = check_line("name", request.name, kMaxNameLength); !name) return name.error();
   if (!composer_->speaks(request.language)) {
-    std::string known;
-    for (const auto& l : composer_->languages()) known += (known.empty() ? "" : ", ") + l;
     return make_input_error(fmt::format("language: no letter templates in {:?} (there are: {})", request.language,
-                                        known));
+                                        fmt::join(composer_->languages(), ", ")));
   }
   if (!std::isfinite(request.control_fraction) || request.control_fraction < 0 || request.control_fraction > 0.5) {
     return make_input_error("control_fraction: from 0 to 0.5");
@@ -150,16 +149,18 @@ Result<CreatedCampaign> CampaignService::create(db::Session& session, const Camp
       if (!chunk) return chunk.error();
       if (chunk->empty()) break;
       if (exposures.size() + chunk->size() > kMaxExposures) {
-        return make_input_error(fmt::format("the selection matches more than {} exposures; narrow it (by ASN, "
-                                            "country or label)",
-                                            kMaxExposures));
+        return make_input_error(
+            fmt::format("the selection matches more than {} exposures; narrow it (by ASN, "
+                        "country or label)",
+                        kMaxExposures));
       }
       std::move(chunk->begin(), chunk->end(), std::back_inserter(exposures));
     }
   }
   if (exposures.empty()) {
-    return make_input_error("the selection matches no exposures: nothing to write about (check its filters against "
-                            "GET /v1/exposures)");
+    return make_input_error(
+        "the selection matches no exposures: nothing to write about (check its filters against "
+        "GET /v1/exposures)");
   }
 
   db::NewCampaign campaign;
@@ -178,8 +179,8 @@ Result<CreatedCampaign> CampaignService::create(db::Session& session, const Camp
     return excluded;
   });
   if (exposures.empty()) {
-    return make_input_error(fmt::format("every one of the selection's {} exposures is in an opted-out network",
-                                        campaign.excluded_optout));
+    return make_input_error(
+        fmt::format("every one of the selection's {} exposures is in an opted-out network", campaign.excluded_optout));
   }
 
   PlanInput plan;
@@ -260,8 +261,8 @@ Result<db::Optout> CampaignService::request_optout(db::Session& session, const s
   auto abuse = store.abuse_contact(canonical);
   if (!abuse) return abuse.error();
   if (!*abuse) {
-    return make_input_error(fmt::format("prefix: no abuse contact is known for {}, so the request cannot be verified",
-                                        canonical));
+    return make_input_error(
+        fmt::format("prefix: no abuse contact is known for {}, so the request cannot be verified", canonical));
   }
   auto to = mail::MailAddress::parse(**abuse);
   if (!to) return make_error(fmt::format("the abuse contact of {} ({:?}) is not a usable address", canonical, **abuse));

@@ -6,13 +6,12 @@
 // Contract: immutable after construction (templates, labels and the CERT
 // directory are loaded once); thread-safe; each call borrows a Session for
 // its duration only.
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "fumidai/core/Clock.h"
 #include "fumidai/core/Error.h"
@@ -29,12 +28,12 @@ class LetterComposer;
 class NationalCertDirectory;
 
 struct CampaignRequest {
-  std::string name;                 // 1..200 characters
-  db::ExposureFilter selection;     // the same filters as /v1/exposures
-  std::string selection_json;       // as given, stored for the record
+  std::string name;              // 1..200 characters
+  db::ExposureFilter selection;  // the same filters as /v1/exposures
+  std::string selection_json;    // as given, stored for the record
   db::CampaignGrouping grouping = db::CampaignGrouping::abuse_contact;
-  std::string language = "en";      // a directory under templates/letters/
-  double control_fraction = 0;      // 0..0.5
+  std::string language = "en";        // a directory under templates/letters/
+  double control_fraction = 0;        // 0..0.5
   std::optional<std::uint64_t> seed;  // nullopt: drawn at random (and recorded)
 };
 
@@ -68,8 +67,8 @@ struct Remediation;  // campaigns/Remediation.h
 
 class CampaignService {
  public:
-  CampaignService(std::shared_ptr<const LetterComposer> composer,
-                  std::shared_ptr<const NationalCertDirectory> certs, SenderIdentity sender, Clock& clock);
+  CampaignService(std::shared_ptr<const LetterComposer> composer, std::shared_ptr<const NationalCertDirectory> certs,
+                  SenderIdentity sender, Clock& clock);
 
   // Loads templates (every language found), label advice and the CERT
   // directory; a template with an unknown variable fails here with FILE:LINE.

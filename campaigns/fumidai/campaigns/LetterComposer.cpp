@@ -2,6 +2,7 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -29,8 +30,8 @@ Result<std::string> read_file(const std::filesystem::path& path) {
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return make_input_error(fmt::format("{}: {}", path.string(), ec.message()));
   if (size > kMaxTemplateBytes) {
-    return make_input_error(fmt::format("{}: {} bytes; a template is at most {}", path.string(), size,
-                                        kMaxTemplateBytes));
+    return make_input_error(
+        fmt::format("{}: {} bytes; a template is at most {}", path.string(), size, kMaxTemplateBytes));
   }
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
@@ -79,18 +80,8 @@ std::map<std::string, TemplateTexts> embedded_texts() {
 }
 
 bool valid_language(const std::string& language) {
-  return language.size() >= 2 && language.size() <= 8 && std::all_of(language.begin(), language.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || c == '-';
-         });
-}
-
-std::string joined(const std::vector<std::string>& values, std::string_view separator) {
-  std::string out;
-  for (const auto& v : values) {
-    if (!out.empty()) out += separator;
-    out += v;
-  }
-  return out;
+  return language.size() >= 2 && language.size() <= 8 &&
+         std::all_of(language.begin(), language.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '-'; });
 }
 
 std::string device_text(const db::ShadowserverRow& row) {
@@ -98,7 +89,7 @@ std::string device_text(const db::ShadowserverRow& row) {
   for (const auto* part : {&row.device_vendor, &row.device_model, &row.device_version}) {
     if (!part->empty()) parts.push_back(*part);
   }
-  return parts.empty() ? std::string("unidentified device") : joined(parts, " ");
+  return parts.empty() ? std::string("unidentified device") : fmt::format("{}", fmt::join(parts, " "));
 }
 
 std::string first_line(const std::string& text) {
@@ -134,9 +125,9 @@ std::string attachment_csv(const std::vector<db::ExposureItem>& exposures) {
 const mail::TemplateSchema& LetterComposer::schema() {
   static const mail::TemplateSchema schema = [] {
     mail::TemplateSchema s;
-    s.variables = {"recipient_name", "recipient_email", "campaign_name",   "sender_name", "sender_address",
-                   "scan_date",      "exposure_count",  "host_count",      "attachment_name", "ack_url",
-                   "optout_url",     "more_hosts_count"};
+    s.variables = {"recipient_name",  "recipient_email", "campaign_name",  "sender_name",
+                   "sender_address",  "scan_date",       "exposure_count", "host_count",
+                   "attachment_name", "ack_url",         "optout_url",     "more_hosts_count"};
     mail::TemplateSchema host;
     host.variables = {"ip", "port", "protocol", "device", "labels"};
     mail::TemplateSchema label;
@@ -159,8 +150,8 @@ Result<LetterComposer> LetterComposer::load(const std::string& templates_dir, fi
   std::map<std::string, Templates> templates;
   for (const auto& [language, t] : texts) {
     if (!valid_language(language)) {
-      return make_input_error(fmt::format("{}: {:?} is not a language code (lower-case letters and '-')",
-                                          t.body_file, language));
+      return make_input_error(
+          fmt::format("{}: {:?} is not a language code (lower-case letters and '-')", t.body_file, language));
     }
     auto subject = mail::LetterTemplate::parse(t.subject, t.subject_file, schema());
     if (!subject) return subject.error();
@@ -168,9 +159,10 @@ Result<LetterComposer> LetterComposer::load(const std::string& templates_dir, fi
     if (!body) return body.error();
     for (const auto& label : labels.labels()) {
       if (!label.text(language)) {
-        return make_input_error(fmt::format("fingerprints/labels.yaml: label '{}' has no '{}' translation, which the "
-                                            "letters in {} need",
-                                            label.id, language, t.body_file));
+        return make_input_error(
+            fmt::format("fingerprints/labels.yaml: label '{}' has no '{}' translation, which the "
+                        "letters in {} need",
+                        label.id, language, t.body_file));
       }
     }
     templates.emplace(language, Templates{std::move(*subject), std::move(*body)});
@@ -188,7 +180,7 @@ Result<std::string> LetterComposer::compose(const LetterInput& input) const {
   const auto found = templates_.find(input.language);
   if (found == templates_.end()) {
     return make_input_error(fmt::format("no letter templates in {:?} (there are: {})", input.language,
-                                        joined(languages(), ", ")));
+                                        fmt::format("{}", fmt::join(languages(), ", "))));
   }
   const db::NewRecipient& recipient = *input.recipient;
   auto to = mail::MailAddress::parse(recipient.email);
@@ -227,7 +219,7 @@ Result<std::string> LetterComposer::compose(const LetterInput& input) const {
     h["port"] = std::to_string(row.port);
     h["protocol"] = row.protocol;
     h["device"] = device_text(row);
-    h["labels"] = joined(recipient.exposures[i].labels, ", ");
+    h["labels"] = fmt::format("{}", fmt::join(recipient.exposures[i].labels, ", "));
     host_items.push_back(std::move(h));
   }
   context["hosts"] = std::move(host_items);

@@ -13,14 +13,16 @@ constexpr int kClaimBatch = 20;  // claimed at a time: what a crash can leave in
 constexpr auto kIdlePoll = std::chrono::seconds(5);
 
 db::TimePoint wall_time(const Clock& clock) {
-  return db::TimePoint(std::chrono::duration_cast<db::TimePoint::duration>(std::chrono::nanoseconds(clock.wall_now_ns())));
+  return db::TimePoint(
+      std::chrono::duration_cast<db::TimePoint::duration>(std::chrono::nanoseconds(clock.wall_now_ns())));
 }
 
 }  // namespace
 
 std::string SendReport::line() const {
   std::string states;
-  for (const auto& [state, count] : states_after) states += fmt::format("{}{} {}", states.empty() ? "" : ", ", count, state);
+  for (const auto& [state, count] : states_after)
+    states += fmt::format("{}{} {}", states.empty() ? "" : ", ", count, state);
   return fmt::format("sent {}, to retry {}, failed {}; now {}", sent, retrying, failed,
                      states.empty() ? std::string("nothing queued") : states);
 }

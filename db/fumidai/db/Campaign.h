@@ -32,11 +32,11 @@ std::optional<MailState> parse_mail_state(std::string_view text);
 // One message as it will go out, made when the campaign (or opt-out) is
 // created so a re-run sends the very same bytes under the same Message-ID.
 struct NewMail {
-  std::string message_id;     // without <>; unique
-  std::string envelope_from;  // MAIL FROM (addr-spec)
-  std::string envelope_to;    // RCPT TO (addr-spec)
-  std::string eml;            // the whole RFC 5322 message, CRLF line ends
-  std::string ack_token_hash; // hex SHA-256 of the letter's link token; empty: none
+  std::string message_id;      // without <>; unique
+  std::string envelope_from;   // MAIL FROM (addr-spec)
+  std::string envelope_to;     // RCPT TO (addr-spec)
+  std::string eml;             // the whole RFC 5322 message, CRLF line ends
+  std::string ack_token_hash;  // hex SHA-256 of the letter's link token; empty: none
 };
 
 struct NewRecipient {
@@ -44,7 +44,7 @@ struct NewRecipient {
   std::string name;   // for people: the org name, the CERT's name, or the address
   std::string email;  // "" when unresolved
   CampaignArm arm = CampaignArm::unresolved;
-  double draw = 0;    // the seeded uniform draw in [0, 1) that decided the arm (control when < fraction)
+  double draw = 0;  // the seeded uniform draw in [0, 1) that decided the arm (control when < fraction)
   std::vector<ExposureItem> exposures;
   std::optional<NewMail> letter;  // treatment only
 };
@@ -57,9 +57,9 @@ struct NewCampaign {
   double control_fraction = 0;
   std::uint64_t seed = 0;
   std::optional<std::int64_t> created_by_key_id;  // null: the CLI
-  std::string created_by;                          // key name or "cli"
-  std::optional<std::int64_t> baseline_scan_id;    // the latest finalized scan at creation
-  std::int64_t excluded_optout = 0;                // exposures left out because their prefix opted out
+  std::string created_by;                         // key name or "cli"
+  std::optional<std::int64_t> baseline_scan_id;   // the latest finalized scan at creation
+  std::int64_t excluded_optout = 0;               // exposures left out because their prefix opted out
   std::vector<NewRecipient> recipients;
 };
 
@@ -78,7 +78,7 @@ struct CampaignSummary {
   std::int64_t excluded_optout = 0;
   std::map<std::string, std::int64_t> recipients_by_arm;  // "treatment" -> n, ...
   std::map<std::string, std::int64_t> exposures_by_arm;
-  std::map<std::string, std::int64_t> letters_by_state;    // "queued" -> n, ...
+  std::map<std::string, std::int64_t> letters_by_state;  // "queued" -> n, ...
 };
 
 struct CampaignRecipient {
@@ -98,7 +98,7 @@ struct MailStatus {
   int attempts = 0;
   std::string last_reply;  // the SMTP reply (or connection error) of the last attempt
   std::optional<TimePoint> next_attempt, sent_at, acknowledged_at, bounced_at;
-  bool in_doubt = false;   // an attempt started and never recorded its outcome (a crash mid-send)
+  bool in_doubt = false;  // an attempt started and never recorded its outcome (a crash mid-send)
 };
 
 struct CampaignLetter {

@@ -2,20 +2,12 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <boost/json.hpp>
 
 namespace fumidai::db {
 namespace {
-
-std::string joined(const std::vector<std::string>& values) {
-  std::string out;
-  for (const auto& v : values) {
-    if (!out.empty()) out += ';';
-    out += v;
-  }
-  return out;
-}
 
 void set_device(const ExposureItem& item, ShadowserverRow& row) {
   if (!item.router_vendor.empty()) {
@@ -52,7 +44,7 @@ ShadowserverRow shadowserver_row(const ExposureItem& item) {
   row.protocol = item.protocol.empty() ? item.transport : item.protocol;
   row.port = item.port;
   row.hostname = item.ptr;
-  row.tag = joined(item.labels);
+  row.tag = fmt::format("{}", fmt::join(item.labels, ";"));
   row.asn = item.asn;
   row.geo = item.country;
   set_device(item, row);
@@ -60,9 +52,19 @@ ShadowserverRow shadowserver_row(const ExposureItem& item) {
 }
 
 std::array<std::string, kShadowserverColumns.size()> ShadowserverRow::cells() const {
-  return {timestamp,  severity,      ip,          protocol,     std::to_string(port),
-          hostname,   tag,           asn ? std::to_string(*asn) : std::string(),
-          geo,        device_vendor, device_type, device_model, device_version};
+  return {timestamp,
+          severity,
+          ip,
+          protocol,
+          std::to_string(port),
+          hostname,
+          tag,
+          asn ? std::to_string(*asn) : std::string(),
+          geo,
+          device_vendor,
+          device_type,
+          device_model,
+          device_version};
 }
 
 }  // namespace fumidai::db

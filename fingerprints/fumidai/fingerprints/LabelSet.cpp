@@ -63,16 +63,17 @@ Result<std::map<std::string, LabelText>> parse_translations(const YamlReader& re
   std::map<std::string, LabelText> out;
   const YAML::Node translations = node["translations"];
   if (!translations) return out;
-  if (!translations.IsMap()) return reader.error(translations, fmt::format("{}: 'translations' must be a mapping", what));
+  if (!translations.IsMap())
+    return reader.error(translations, fmt::format("{}: 'translations' must be a mapping", what));
   for (const auto& entry : translations) {
     const std::string language = entry.first.Scalar();
-    const bool valid_language = language.size() >= 2 && language.size() <= 8 &&
-                                std::all_of(language.begin(), language.end(), [](char c) {
-                                  return (c >= 'a' && c <= 'z') || c == '-';
-                                });
+    const bool valid_language =
+        language.size() >= 2 && language.size() <= 8 &&
+        std::all_of(language.begin(), language.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '-'; });
     if (!valid_language || language == "en") {
       return reader.error(entry.first, fmt::format("{}: bad translation language '{}' (a lower-case code other than "
-                                                   "en, whose text is title and advice)", what, language));
+                                                   "en, whose text is title and advice)",
+                                                   what, language));
     }
     const std::string where = fmt::format("{} translation '{}'", what, language);
     if (auto ok = reader.check_mapping(entry.second, {"title", "advice"}, where); !ok) return ok.error();
@@ -101,8 +102,8 @@ Result<LabelSet::Definition> parse_definition(const YamlReader& reader, const YA
   }
   label.id = **id;
   const std::string what = fmt::format("label '{}'", label.id);
-  if (auto ok = reader.check_mapping(node, {"id", "severity", "title", "advice", "translations", "when", "examples"},
-                                     what);
+  if (auto ok =
+          reader.check_mapping(node, {"id", "severity", "title", "advice", "translations", "when", "examples"}, what);
       !ok) {
     return ok.error();
   }

@@ -29,9 +29,9 @@ struct LabelText {
 
 struct Label {
   std::string id;
-  std::string severity;  // critical | high | medium | low | info
-  std::string title;     // English
-  std::string advice;    // English
+  std::string severity;                           // critical | high | medium | low | info
+  std::string title;                              // English
+  std::string advice;                             // English
   std::map<std::string, LabelText> translations;  // language code ("ja") -> text
 
   // The title and advice in `language` ("en": title and advice); nullopt

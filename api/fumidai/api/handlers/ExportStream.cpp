@@ -1,5 +1,8 @@
 #include "fumidai/api/handlers/ExportStream.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <boost/json.hpp>
 
 #include "fumidai/api/handlers/ExposureRoutes.h"
@@ -13,15 +16,6 @@ namespace {
 constexpr const char* kExposureColumns[] = {
     "ip",  "port",    "transport",  "protocol", "status",   "ptr",          "asn",        "org_id",
     "org", "country", "categories", "labels",   "severity", "fingerprints", "first_seen", "last_seen"};
-
-std::string joined(const std::vector<std::string>& values) {
-  std::string out;
-  for (const auto& v : values) {
-    if (!out.empty()) out += ';';
-    out += v;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -89,7 +83,10 @@ void ExportStream::write(const db::ExposureItem& item, std::string& out) const {
     CsvWriter csv(out);
     csv.text(ip).number(item.port).text(item.transport).text(item.protocol).text(item.status).text(ptr);
     csv.optional_number(item.asn).text(item.org_id).text(item.org_name).text(item.country);
-    csv.text(joined(item.categories)).text(joined(item.labels)).text(item.severity).text(item.fingerprints);
+    csv.text(fmt::format("{}", fmt::join(item.categories, ";")))
+        .text(fmt::format("{}", fmt::join(item.labels, ";")))
+        .text(item.severity)
+        .text(item.fingerprints);
     csv.text(JsonBody::time(item.first_seen)).text(JsonBody::time(item.last_seen)).end_record();
   } else {
     auto object = exposure_json(item);
