@@ -34,7 +34,10 @@ CampaignSelection::Outcome CampaignSelection::read(const boost::json::object& se
     return out;
   }
   std::vector<std::pair<std::string, std::string>> query;
-  for (const auto& [name, value] : selection) {
+  for (const auto& member : selection) {
+    // Named, not a structured binding: clang 14 cannot capture those in a lambda.
+    const std::string_view name = member.key();
+    const boost::json::value& value = member.value();
     const auto add = [&](const boost::json::value& one) {
       auto text = scalar(one);
       if (!text) {
