@@ -395,6 +395,33 @@ TEST(CampaignStore, CreatesALargeCampaign) {
   EXPECT_EQ((*s)->exposures_by_arm.at("treatment"), 75000);
   EXPECT_EQ((*s)->exposures_by_arm.at("control"), 25000);
   EXPECT_EQ((*s)->letters_by_state.at("queued"), 750);
+
+  // Remediation over all of it, after one scan that covered everything and
+  // still saw the first recipient's hosts.
+  database.exec("UPDATE campaigns SET created = '2026-02-01T00:00:00Z'");
+  test::ScanFixture scans(database);
+  const auto later = scans.scan({"2026-03-01T00:00:00Z", {"10.0.0.0/8"}, {1723}});
+  std::vector<test::Observation> seen;
+  for (int i = 0; i < kPerRecipient; ++i) {
+    test::Observation o;
+    o.ip = fmt::format("10.0.0.{}", i);
+    o.port = 1723;
+    o.labels = {kVpn};
+    seen.push_back(o);
+  }
+  scans.observe(later, seen);
+  scans.finalize(later);
+  const auto measured = std::chrono::steady_clock::now();
+  auto cells = store.remediation(*id);
+  const auto measure_took = std::chrono::duration<double>(std::chrono::steady_clock::now() - measured).count();
+  ASSERT_TRUE(cells) << cells.error().message;
+  std::printf("remediation: %zu cells over %d exposures in %.2f s\n", cells->size(), kRecipients * kPerRecipient,
+              measure_took);
+  ASSERT_EQ(cells->size(), static_cast<std::size_t>(kRecipients));
+  EXPECT_EQ(cells->front().covered, kPerRecipient);
+  EXPECT_EQ(cells->front().present, kPerRecipient);
+  EXPECT_EQ((*cells)[1].covered, kPerRecipient);
+  EXPECT_EQ((*cells)[1].present, 0);
 }
 
 }  // namespace
