@@ -43,6 +43,23 @@ std::int64_t all_rows(const TestDatabase& database) {
       "(SELECT count(*) FROM campaign_exposures) + (SELECT count(*) FROM mail_outbox)");
 }
 
+TEST(Campaign, NamesRoundTrip) {
+  for (auto g : {CampaignGrouping::abuse_contact, CampaignGrouping::org, CampaignGrouping::national_cert}) {
+    EXPECT_EQ(parse_grouping(to_string(g)), g);
+  }
+  for (auto a : {CampaignArm::treatment, CampaignArm::control, CampaignArm::unresolved}) {
+    EXPECT_EQ(parse_arm(to_string(a)), a);
+  }
+  for (auto m : {MailState::queued, MailState::sent, MailState::failed, MailState::bounced, MailState::acknowledged}) {
+    EXPECT_EQ(parse_mail_state(to_string(m)), m);
+  }
+  EXPECT_EQ(to_string(CampaignGrouping::national_cert), "national-cert");
+  EXPECT_FALSE(parse_grouping("abuse_contact"));
+  EXPECT_FALSE(parse_arm("Treatment"));
+  EXPECT_FALSE(parse_mail_state(""));
+  EXPECT_EQ(token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 TEST(CampaignStore, CreatesAndReadsBackACampaign) {
   TestDatabase database;
   auto session = database.session();
