@@ -22,6 +22,9 @@
 #include "TeeOutput.h"
 #include "TeeRecordSink.h"
 #include "fumidai/core/SystemClock.h"
+#include "fumidai/db/DatabaseLocation.h"
+#include "fumidai/db/OptoutStore.h"
+#include "fumidai/db/Session.h"
 #include "fumidai/db/UtcTime.h"
 #include "fumidai/scanner/grab/OpenPortFeed.h"
 #include "fumidai/scanner/output/OutputModule.h"
@@ -274,20 +277,48 @@ db::ScanMetadata scan_metadata(const ScanOptions& options, const ScanConfig& con
   m.seed = config.seed;
   m.shard = config.shard;
   m.shards = config.shards;
-  m.targets = target_cidrs(config.targets);
+  // What the scan covers: its targets less the blocklist. A blocklisted
+  // address got no packet, so seeing nothing there says nothing.
+  m.targets = target_cidrs(config.targets.minus(config.blocklist));
   m.target_summary = fmt::format("{} addresses ({}) x {} ports", config.targets.count(),
                                  fmt::join(options.targets, " "), m.ports.size() + m.udp_ports.size());
   m.tool_version = fmt::format("fumidai {}", FUMIDAI_VERSION);
   return m;
 }
 
+std::optional<std::string> db_url(const ScanOptions& options) {
+  return options.db_url.empty() || options.db_url.front().empty() ? std::nullopt
+                                                                  : std::optional(options.db_url.front());
+}
+
+// scan --db: networks whose opt-out was verified (db::OptoutStore) join the
+// blocklist before the first packet, so they get none.
+Result<> add_optouts_to_blocklist(const ScanOptions& options, ScanConfig& config) {
+  auto location = db::locate_database(db_url(options));
+  if (!location) return location.error();
+  auto session = db::Session::open(location->conninfo);
+  if (!session) return session.error();
+  auto prefixes = db::OptoutStore(*session).verified_prefixes();
+  if (!prefixes) return make_error(fmt::format("database: reading opt-outs: {}", prefixes.error().message));
+  std::vector<scanner::Ipv4Interval> blocked(config.blocklist.intervals().begin(), config.blocklist.intervals().end());
+  std::size_t added = 0;
+  for (const auto& prefix : *prefixes) {
+    if (prefix.find(':') != std::string::npos) continue;  // IPv6: the scanner sends IPv4 only
+    auto interval = scanner::parse_target(prefix);
+    if (!interval) return make_error(fmt::format("database: opt-out {:?}: {}", prefix, interval.error().message));
+    blocked.push_back(*interval);
+    ++added;
+  }
+  config.blocklist = scanner::IntervalSet::from(std::move(blocked));
+  if (!options.quiet) std::fprintf(stderr, "fumidai scan: %zu opted-out networks added to the blocklist\n", added);
+  return {};
+}
+
 Result<std::unique_ptr<DatabaseSink>> open_database(const ScanOptions& options, const ScanConfig& config,
                                                     Clock& clock) {
   auto uid = db::random_scan_uid();
   if (!uid) return uid.error();
-  const std::optional<std::string> url =
-      options.db_url.empty() || options.db_url.front().empty() ? std::nullopt : std::optional(options.db_url.front());
-  return DatabaseSink::open(url, scan_metadata(options, config, clock, std::move(*uid)), clock);
+  return DatabaseSink::open(db_url(options), scan_metadata(options, config, clock, std::move(*uid)), clock);
 }
 
 // Ends the database's part: the scan's summary (and stage 2's under "grab")
@@ -377,6 +408,9 @@ int run_scan(const ScanOptions& options) {
   if (options.list_udp_payloads) return list_udp_payloads(options);
   auto config = build_config(options);
   if (!config) return report(config.error());
+  if (options.db) {
+    if (auto blocked = add_optouts_to_blocklist(options, *config); !blocked) return report(blocked.error());
+  }
   if (options.grab) return run_scan_and_grab(options, std::move(*config));
   auto output = scanner::make_output_module(options.output_format, options.output_file);
   if (!output) return report(output.error());

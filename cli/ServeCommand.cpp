@@ -21,6 +21,7 @@
 #include "fumidai/api/metrics/ServerMetrics.h"
 #include "fumidai/api/server/ApiServer.h"
 #include "fumidai/api/server/PoolHandlerContext.h"
+#include "fumidai/campaigns/CampaignService.h"
 #include "fumidai/core/SystemClock.h"
 #include "fumidai/db/ConnectionPool.h"
 #include "fumidai/db/DatabaseLocation.h"
@@ -41,6 +42,14 @@ struct ServeOptions {
   double key_cache_seconds = 30;
   double response_cache_seconds = 5;
   api::ServerLimits limits;
+  // The campaign service: letters' templates, the CERT directory, and who
+  // letters come from; links in them point at public_url (default: the
+  // address served).
+  std::string templates_dir;
+  std::string certs_file;
+  std::string mail_from = campaigns::SenderIdentity().from_address;
+  std::string mail_from_name = campaigns::SenderIdentity().from_name;
+  std::optional<std::string> public_url;
 };
 
 // "ADDR:PORT", "[v6]:PORT" or ":PORT" (all addresses).
@@ -76,6 +85,12 @@ int run_serve(const ServeOptions& o) {
   if (auto session = db::open_current(location->conninfo); !session) return report_error("serve", session.error());
 
   SystemClock clock;
+  campaigns::ServiceConfig service_config{o.templates_dir, o.certs_file, {}};
+  service_config.sender.from_address = o.mail_from;
+  service_config.sender.from_name = o.mail_from_name;
+  service_config.sender.public_url = o.public_url.value_or(fmt::format("{}://{}", tls ? "https" : "http", o.listen));
+  auto campaign_service = campaigns::CampaignService::load(service_config, clock);
+  if (!campaign_service) return report_error("serve", campaign_service.error());
   db::ConnectionPool pool(location->conninfo, o.pool_size, std::chrono::milliseconds(o.pool_timeout_ms));
   api::ServerMetrics metrics;
   metrics.set_pool_statistics([&pool] { return pool.statistics(); });
@@ -89,7 +104,7 @@ int run_serve(const ServeOptions& o) {
   api::ResponseCache response_cache(
       clock, std::chrono::duration_cast<Nanos>(std::chrono::duration<double>(o.response_cache_seconds)), 64 << 20);
   api::RouteRegistry routes;
-  api::register_api_routes(routes, metrics, response_cache);
+  api::register_api_routes(routes, metrics, response_cache, *campaign_service);
 
   api::ApiServer server({.routes = routes,
                          .authenticator = authenticator,
@@ -155,6 +170,23 @@ void register_serve_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--body-limit", o.limits.body_bytes, "bytes of request body (413 beyond)")
       ->check(CLI::Range(0, 64 << 20))
       ->capture_default_str();
+  cmd->add_option("--open-rate", o.limits.open_rate_per_second,
+                  "requests per second all callers without a key may make to routes that change state (0: no limit)")
+      ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
+  cmd->add_option("--open-burst", o.limits.open_burst, "the burst those callers may make at once")
+      ->check(CLI::Range(1.0, 1e6))
+      ->capture_default_str();
+  cmd->add_option("--open-body-limit", o.limits.open_body_bytes, "bytes of request body on those routes (413 beyond)")
+      ->check(CLI::Range(0, 1 << 20))
+      ->capture_default_str();
+  cmd->add_option("--templates-dir", o.templates_dir,
+                  "letter templates (LANG/subject.txt, LANG/body.txt); default: the built-in ones");
+  cmd->add_option("--certs-file", o.certs_file, "national CERTs (YAML); default: the built-in list");
+  cmd->add_option("--mail-from", o.mail_from, "the address letters come from")->capture_default_str();
+  cmd->add_option("--mail-from-name", o.mail_from_name, "the name letters come from")->capture_default_str();
+  cmd->add_option("--public-url", o.public_url,
+                  "base of the links in letters and opt-out messages (default: http://LISTEN-ADDRESS)");
   cmd->callback([options, &exit_code] { exit_code = run_serve(*options); });
 }
 

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "CampaignCommand.h"
 #include "CanaryCommand.h"
 #include "DbCommand.h"
 #include "FingerprintCommand.h"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   fumidai::cli::register_ingest_command(app, exit_code);
   fumidai::cli::register_keys_command(app, exit_code);
   fumidai::cli::register_serve_command(app, exit_code);
+  fumidai::cli::register_campaign_command(app, exit_code);
   fumidai::lab::register_lab_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -16,6 +16,7 @@
 #include "fumidai/api/HandlerContext.h"
 #include "fumidai/api/RouteRegistry.h"
 #include "fumidai/api/handlers/EndpointRoutes.h"
+#include "fumidai/campaigns/CampaignService.h"
 #include "fumidai/core/ManualClock.h"
 #include "fumidai/db/ConnectionPool.h"
 
@@ -55,7 +56,7 @@ inline api::Principal analyst(api::Constituency c) { return {3, "analyst", api::
 class ApiFixture {
  public:
   ApiFixture() : pool_(database_.conninfo(), 2, std::chrono::seconds(10)), context_(pool_) {
-    api::register_endpoint_routes(registry_, cache_);
+    api::register_endpoint_routes(registry_, cache_, service_);
   }
 
   // A stream's chunks go to `on_chunk` when given (and are then not kept).
@@ -93,6 +94,29 @@ class ApiFixture {
     return reply;
   }
 
+  // As the server has it: the embedded templates and CERT list.
+  const campaigns::CampaignService& service() const { return *service_; }
+  TestContext& context() { return context_; }
+  // Any method with a body, as the dispatcher would hand it on (no role
+  // check here: that is the dispatcher's, tested in ServerTest).
+  Reply send(const std::optional<api::Principal>& who, const std::string& method, const std::string& path,
+             const std::string& body = {}, const std::string& content_type = "application/json") {
+    const auto lookup = registry_.find(method, path);
+    if (!lookup.match) {
+      ADD_FAILURE() << "no route for " << method << " " << path;
+      return {};
+    }
+    api::ApiRequest request;
+    request.method = method;
+    request.target = path;
+    request.path = lookup.match->path;
+    request.body = body;
+    request.content_type = content_type;
+    request.principal = who;
+    auto response = lookup.match->route->handler(request, context_);
+    return Reply{response.status, response.content_type, response.headers, response.body, {}, std::nullopt};
+  }
+
   TestDatabase& database() { return database_; }
   db::ConnectionPool& pool() { return pool_; }
   api::RouteRegistry& registry() { return registry_; }
@@ -104,6 +128,9 @@ class ApiFixture {
   // Disabled (TTL 0): every call here must see the data as it is now.
   ManualClock cache_clock_;
   api::ResponseCache cache_{cache_clock_, Nanos{0}, 0};
+  // On the handlers' clock, so opt-outs expire by the time verify() is told.
+  std::shared_ptr<const campaigns::CampaignService> service_ =
+      campaigns::CampaignService::load({}, context_.clock()).value();
   api::RouteRegistry registry_;
 };
 

@@ -9,8 +9,8 @@
 #include "ApiFixture.h"
 #include "ScanFixture.h"
 #include "fumidai/api/handlers/ApiRoutes.h"
-#include "fumidai/api/handlers/CsvWriter.h"
 #include "fumidai/api/handlers/OpenApiRoutes.h"
+#include "fumidai/core/CsvWriter.h"
 #include "fumidai/db/AttributionImport.h"
 #include "fumidai/db/PageCursor.h"
 #include "fumidai/db/Pseudonymizer.h"
@@ -546,7 +546,7 @@ TEST_F(Endpoints, OpenApiDocumentMatchesTheRoutes) {
   ResponseCache cache(clock, Nanos{0}, 0);
   ServerMetrics metrics;
   RouteRegistry registry;
-  register_api_routes(registry, metrics, cache);
+  register_api_routes(registry, metrics, cache, campaigns::CampaignService::load({}, clock).value());
   const auto reply = fixture.call(test::admin(), "/v1/openapi.json");
   ASSERT_EQ(reply.status, 200u);
   const auto document = reply.json().as_object();

@@ -98,6 +98,29 @@ TEST(RouteRegistryTest, CapturesSegmentsAndPrefersLiterals) {
   EXPECT_FALSE(routes.find("GET", "/").match);
 }
 
+TEST(RouteRegistryTest, ACaptureWithALiteralSuffixBeatsABareOne) {
+  RouteRegistry routes;
+  routes.add(route("GET", "/v1/campaigns/{id}/letters/{rid}", "letters.get"));
+  routes.add(route("GET", "/v1/campaigns/{id}/letters/{rid}.eml", "letters.eml"));
+  auto eml = routes.find("GET", "/v1/campaigns/7/letters/3.eml");
+  ASSERT_TRUE(eml.match);
+  EXPECT_EQ(eml.match->route->name, "letters.eml");
+  EXPECT_EQ(eml.match->path.at("id"), "7");
+  EXPECT_EQ(eml.match->path.at("rid"), "3");
+  auto json = routes.find("GET", "/v1/campaigns/7/letters/3");
+  ASSERT_TRUE(json.match);
+  EXPECT_EQ(json.match->route->name, "letters.get");
+  EXPECT_EQ(json.match->path.at("rid"), "3");
+  // The suffix alone captures nothing: that is the bare route's "rid".
+  EXPECT_EQ(routes.find("GET", "/v1/campaigns/7/letters/.eml").match->route->name, "letters.get");
+  EXPECT_EQ(routes.find("GET", "/v1/campaigns/7/letters/3.emlx").match->route->name, "letters.get");
+  RouteRegistry only_suffixed;
+  only_suffixed.add(route("GET", "/v1/files/{name}.csv", "files.csv"));
+  EXPECT_FALSE(only_suffixed.find("GET", "/v1/files/report.txt").match);
+  EXPECT_FALSE(only_suffixed.find("GET", "/v1/files/.csv").match);
+  EXPECT_EQ(only_suffixed.find("GET", "/v1/files/a.b.csv").match->path.at("name"), "a.b");
+}
+
 TEST(RouteRegistryTest, OtherMethodsOnAPathAreTheAllowList) {
   RouteRegistry routes;
   routes.add(route("GET", "/v1/keys", "keys.list"));

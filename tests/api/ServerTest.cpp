@@ -61,7 +61,7 @@ ApiResponse json(std::string body) {
 class ServerTest : public ::testing::Test {
  protected:
   ServerTest() {
-    register_api_routes(routes, metrics, cache);
+    register_api_routes(routes, metrics, cache, campaigns::CampaignService::load({}, cache_clock).value());
     add("GET", "/v1/echo/{word}", Access::open, [](const ApiRequest& request, HandlerContext&) {
       return json(boost::json::serialize(boost::json::value{{"word", request.path.at("word")}}));
     });
@@ -81,6 +81,9 @@ class ServerTest : public ::testing::Test {
     };
     routes.add(std::move(params));
     add("POST", "/v1/find", Access::any_key, [](const ApiRequest& request, HandlerContext&) {
+      return json(fmt::format(R"({{"bytes":{}}})", request.body.size()));
+    });
+    add("POST", "/v1/open", Access::open, [](const ApiRequest& request, HandlerContext&) {
       return json(fmt::format(R"({{"bytes":{}}})", request.body.size()));
     });
     add("GET", "/v1/admin", Access::admin, [](const ApiRequest&, HandlerContext&) { return json("{}"); });
@@ -243,6 +246,140 @@ TEST_F(ServerTest, OversizedHeaderIs431AndOversizedBodyIs413) {
   auto healthy = client.get("/healthz");
   ASSERT_TRUE(healthy);
   EXPECT_EQ(healthy->result_int(), 200u);
+}
+
+TEST_F(ServerTest, ExpectContinueGetsAnInterimResponseBeforeTheBody) {
+  TestServer server(routes, metrics);
+  server.authenticator.add("k", 1, Role::admin);
+  Client client(server.port());
+  client.send(
+      "POST /v1/find HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer k\r\nContent-Length: 5\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  // The body has not been sent: only the interim response can come now.
+  auto interim = client.read();
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->result_int(), 100u);
+  client.send("hello");
+  auto answer = client.read();
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->result_int(), 200u);
+  EXPECT_EQ(answer->body(), R"({"bytes":5})");
+  // Without the expectation, no interim response: the next answer is the final one.
+  client.send("POST /v1/find HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer k\r\nContent-Length: 2\r\n\r\nhi");
+  auto plain = client.read();
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->result_int(), 200u);
+  EXPECT_EQ(plain->body(), R"({"bytes":2})");
+}
+
+TEST_F(ServerTest, ExpectContinueBeyondTheBodyLimitIs413AtOnce) {
+  ServerLimits limits;
+  limits.body_bytes = 1024;
+  TestServer server(routes, metrics, limits);
+  server.authenticator.add("k", 1, Role::admin);
+  Client client(server.port());
+  client.send(
+      "POST /v1/find HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer k\r\nContent-Length: 5000\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  auto answer = client.read();  // without a byte of the body sent
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->result_int(), 413u);
+  EXPECT_TRUE(client.closed_by_server());
+}
+
+TEST_F(ServerTest, HeadIsGetWithoutTheBody) {
+  TestServer server(routes, metrics);
+  {
+    Client client(server.port());
+    auto got = client.get("/v1/echo/word");
+    ASSERT_TRUE(got);
+    client.send("HEAD /v1/echo/word HTTP/1.1\r\nHost: t\r\n\r\n");
+    auto head = client.read(1024, true);
+    ASSERT_TRUE(head);
+    EXPECT_EQ(head->result_int(), 200u);
+    EXPECT_EQ((*head)[http::field::content_length], std::to_string(got->body().size()));
+    EXPECT_EQ((*head)[http::field::content_type], "application/json");
+    EXPECT_TRUE(head->body().empty());
+    // No body bytes were sent: the next response on the connection parses.
+    client.send("HEAD /v1/nothing HTTP/1.1\r\nHost: t\r\n\r\n");
+    auto missing = client.read(1024, true);
+    ASSERT_TRUE(missing);
+    EXPECT_EQ(missing->result_int(), 404u);
+    auto again = client.get("/healthz");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->body(), R"({"status":"ok"})");
+  }
+  server.stop();
+  const auto entries = server.audit.entries();
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[1].method, "HEAD");
+  EXPECT_EQ(entries[1].route, "/v1/echo/{word}");
+  EXPECT_EQ(entries[1].bytes, 0u);
+}
+
+TEST_F(ServerTest, OpenRoutesThatChangeStateShareABudgetAndTakeSmallBodies) {
+  ServerLimits limits;
+  limits.open_rate_per_second = 0.001;  // no token comes back while the test runs
+  limits.open_burst = 2;
+  limits.open_body_bytes = 64;
+  TestServer server(routes, metrics, limits);
+  Client client(server.port());
+  const auto post = [&](const std::string& body) {
+    client.send("POST /v1/open HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+                body);
+    return client.read();
+  };
+  auto big = post(std::string(65, 'x'));  // refused before it costs a token
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->result_int(), 413u);
+  for (int i = 0; i < 2; ++i) {
+    auto admitted = post("{}");
+    ASSERT_TRUE(admitted);
+    EXPECT_EQ(admitted->result_int(), 200u);
+  }
+  auto refused = post("{}");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->result_int(), 429u);
+  EXPECT_GE(std::stoll(std::string((*refused)[http::field::retry_after])), 1);
+  // Reads of open routes are not in that budget.
+  for (int i = 0; i < 5; ++i) {
+    auto health = client.get("/healthz");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->result_int(), 200u);
+  }
+}
+
+TEST_F(ServerTest, CampaignRoutesRefuseResearchersAndOptoutListsAreAdminOnly) {
+  TestServer server(routes, metrics);
+  server.authenticator.add("researcher", 2, Role::researcher);
+  server.authenticator.add("analyst", 3, Role::analyst);
+  Client client(server.port());
+  for (const auto& [method, target] :
+       std::vector<std::pair<std::string, std::string>>{{"POST", "/v1/campaigns"},
+                                                        {"GET", "/v1/campaigns"},
+                                                        {"GET", "/v1/campaigns/1"},
+                                                        {"GET", "/v1/campaigns/1/recipients"},
+                                                        {"GET", "/v1/campaigns/1/letters"},
+                                                        {"GET", "/v1/campaigns/1/letters/1"},
+                                                        {"GET", "/v1/campaigns/1/letters/1.eml"},
+                                                        {"POST", "/v1/campaigns/1/letters/1/ack"},
+                                                        {"GET", "/v1/campaigns/1/remediation"},
+                                                        {"GET", "/v1/optouts"}}) {
+    client.send(method + " " + target + " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer researcher\r\n" +
+                (method == "POST" ? "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}" : "\r\n"));
+    auto response = client.read();
+    ASSERT_TRUE(response) << method << " " << target;
+    EXPECT_EQ(response->result_int(), 403u) << method << " " << target;
+  }
+  auto analyst = client.get("/v1/optouts", "Authorization: Bearer analyst\r\n");
+  ASSERT_TRUE(analyst);
+  EXPECT_EQ(analyst->result_int(), 403u);
+  // The link pages need no key, and a GET shows a form only.
+  auto page = client.get("/v1/ack/sometoken");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->result_int(), 200u);
+  EXPECT_EQ((*page)[http::field::content_type], "text/html; charset=utf-8");
+  EXPECT_NE(page->body().find(R"(method="post")"), std::string::npos);
 }
 
 TEST_F(ServerTest, SlowlorisIsClosedAfterTheReadTimeout) {

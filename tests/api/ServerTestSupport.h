@@ -172,9 +172,11 @@ class BasicClient {
   void send(const std::string& bytes) { boost::asio::write(stream_, boost::asio::buffer(bytes)); }
 
   // The next response, or nullopt if the connection closed or the guard ran out.
-  std::optional<http::response<http::string_body>> read(std::size_t body_limit = 128 * 1024 * 1024) {
+  // `head`: the answer to a HEAD, whose header describes a body never sent.
+  std::optional<http::response<http::string_body>> read(std::size_t body_limit = 128 * 1024 * 1024, bool head = false) {
     http::response_parser<http::string_body> parser;
     parser.body_limit(body_limit);
+    parser.skip(head);
     boost::beast::error_code result = boost::asio::error::timed_out;
     boost::beast::get_lowest_layer(stream_).expires_after(kGuard);
     http::async_read(stream_, buffer_, parser, [&](boost::beast::error_code ec, std::size_t) { result = ec; });

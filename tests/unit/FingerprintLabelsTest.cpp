@@ -102,6 +102,10 @@ TEST(LabelSet, LoadErrorsNameFileAndLine) {
        "l.yaml:8: label 'x': example: missing 'expect'"},
       {head + "    when: {field: fp.eol, equals: 'true'}\n" + examples + "    color: red\n",
        "l.yaml:10: label 'x': unknown key 'color'"},
+      {head + "    translations: {EN: {title: T, advice: A}}\n    when: {field: fp.eol, equals: 'true'}\n" + examples,
+       "l.yaml:6: label 'x': bad translation language 'EN'"},
+      {head + "    translations: {ja: {title: T}}\n    when: {field: fp.eol, equals: 'true'}\n" + examples,
+       "l.yaml:6: label 'x' translation 'ja': missing 'advice'"},
       {std::string(kLabels) + std::string(kLabels.substr(kLabels.find("  - id: telnet-exposed"))),
        "l.yaml:26: duplicate label id 'telnet-exposed' (first defined at l.yaml:16)"},
   };
@@ -126,6 +130,22 @@ TEST(LabelSet, ShippedLabelsPassTheirSelfTest) {
   EXPECT_EQ(names, (std::vector<std::string>{"admin-panel-exposed", "vpn-on-consumer-router", "open-proxy",
                                              "proxy-auth-required", "cwmp-exposed", "upnp-wan-exposed",
                                              "telnet-exposed", "eol-model"}));
+}
+
+// Letters in Japanese need every shipped label in Japanese.
+TEST(LabelSet, ShippedLabelsSpeakEnglishAndJapanese) {
+  auto set = LabelSet::load_embedded();
+  ASSERT_TRUE(set) << set.error().message;
+  for (const auto& label : set->labels()) {
+    for (const char* language : {"en", "ja"}) {
+      const auto text = label.text(language);
+      ASSERT_TRUE(text.has_value()) << label.id << " has no text in " << language;
+      EXPECT_FALSE(text->title.empty()) << label.id;
+      EXPECT_FALSE(text->advice.empty()) << label.id;
+      EXPECT_NE(text->advice.back(), '\n') << label.id;
+    }
+  }
+  EXPECT_FALSE(set->labels().front().text("fr").has_value());
 }
 
 TEST(EolList, AnnotatesByVendorAndProductIgnoringCase) {

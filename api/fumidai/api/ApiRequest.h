@@ -21,6 +21,7 @@ struct ApiRequest {
   // its spec allows it). Values are valid UTF-8 and of the spec's type.
   std::map<std::string, std::vector<std::string>> query;
   std::string body;                          // within the server's body limit
+  std::string content_type;                  // the Content-Type header as sent ("" when absent)
   std::optional<Principal> principal;        // empty only on public routes
   std::string request_id;                    // echoed as X-Request-Id and in problem documents
 

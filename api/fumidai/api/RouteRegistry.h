@@ -1,7 +1,8 @@
 #pragma once
 // The routes the server answers, filled at start-up by the handler modules
 // (register_*_routes) and read-only once the server runs. Paths are matched
-// segment by segment; a {name} segment captures one segment.
+// segment by segment; a {name} segment captures one segment, and a
+// {name}SUFFIX segment ("{rid}.eml") one ending in SUFFIX, less the suffix.
 // Contract: add() before serving, from one thread; match() and routes() are
 // then safe from any thread. Routes live as long as the registry.
 #include <map>

@@ -51,7 +51,7 @@ using Handler = std::function<ApiResponse(const ApiRequest&, HandlerContext&)>;
 
 struct RouteSpec {
   std::string method;   // GET, POST, ...
-  std::string pattern;  // "/v1/hosts/{ip}"; a {name} segment matches one path segment
+  std::string pattern;  // "/v1/hosts/{ip}"; a {name} segment matches one path segment ("{rid}.eml": ending so)
   std::string name;     // the route's label in metrics and the audit log, e.g. "hosts.get"
   Access access = Access::any_key;
   std::vector<ParamSpec> params;

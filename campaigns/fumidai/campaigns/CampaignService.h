@@ -55,7 +55,7 @@ struct SenderIdentity {
 // What `fumidai serve` and the CLI load the service from.
 struct ServiceConfig {
   std::string templates_dir;  // holds LANG/subject.txt and LANG/body.txt; empty: the embedded templates/letters/
-  std::string certs_file;     // national CERTs (YAML); empty: the embedded campaigns/national-certs.yaml
+  std::string certs_file;     // national CERTs (CSV); empty: the embedded campaigns/national-certs.csv
   SenderIdentity sender;
 };
 

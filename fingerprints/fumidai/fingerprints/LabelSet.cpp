@@ -57,6 +57,38 @@ Result<FieldSet> parse_fields(const YamlReader& reader, const YAML::Node& parent
   return out;
 }
 
+// translations: {LANG: {title: ..., advice: ...}}: what a letter in LANG says.
+Result<std::map<std::string, LabelText>> parse_translations(const YamlReader& reader, const YAML::Node& node,
+                                                            const std::string& what) {
+  std::map<std::string, LabelText> out;
+  const YAML::Node translations = node["translations"];
+  if (!translations) return out;
+  if (!translations.IsMap()) return reader.error(translations, fmt::format("{}: 'translations' must be a mapping", what));
+  for (const auto& entry : translations) {
+    const std::string language = entry.first.Scalar();
+    const bool valid_language = language.size() >= 2 && language.size() <= 8 &&
+                                std::all_of(language.begin(), language.end(), [](char c) {
+                                  return (c >= 'a' && c <= 'z') || c == '-';
+                                });
+    if (!valid_language || language == "en") {
+      return reader.error(entry.first, fmt::format("{}: bad translation language '{}' (a lower-case code other than "
+                                                   "en, whose text is title and advice)", what, language));
+    }
+    const std::string where = fmt::format("{} translation '{}'", what, language);
+    if (auto ok = reader.check_mapping(entry.second, {"title", "advice"}, where); !ok) return ok.error();
+    LabelText text;
+    for (auto [key, field] : {std::pair{"title", &text.title}, std::pair{"advice", &text.advice}}) {
+      auto value = reader.scalar(entry.second, key, where);
+      if (!value) return value.error();
+      if (!*value) return reader.error(entry.second, fmt::format("{}: missing '{}'", where, key));
+      *field = std::move(**value);
+    }
+    while (!text.advice.empty() && text.advice.back() == '\n') text.advice.pop_back();
+    out.emplace(language, std::move(text));
+  }
+  return out;
+}
+
 Result<LabelSet::Definition> parse_definition(const YamlReader& reader, const YAML::Node& node, Label& label) {
   LabelSet::Definition definition;
   definition.file = reader.file();
@@ -69,7 +101,9 @@ Result<LabelSet::Definition> parse_definition(const YamlReader& reader, const YA
   }
   label.id = **id;
   const std::string what = fmt::format("label '{}'", label.id);
-  if (auto ok = reader.check_mapping(node, {"id", "severity", "title", "advice", "when", "examples"}, what); !ok) {
+  if (auto ok = reader.check_mapping(node, {"id", "severity", "title", "advice", "translations", "when", "examples"},
+                                     what);
+      !ok) {
     return ok.error();
   }
   for (auto [key, out] :
@@ -86,6 +120,11 @@ Result<LabelSet::Definition> parse_definition(const YamlReader& reader, const YA
   // Advice goes into letters as plain text: no trailing newline from a
   // YAML block scalar.
   while (!label.advice.empty() && label.advice.back() == '\n') label.advice.pop_back();
+  if (auto translations = parse_translations(reader, node, what); translations) {
+    label.translations = std::move(*translations);
+  } else {
+    return translations.error();
+  }
 
   const YAML::Node when = node["when"];
   if (!when) return reader.error(node, fmt::format("{}: missing 'when'", what));
@@ -150,6 +189,13 @@ Result<LabelSet> LabelSet::load(std::string_view text, std::string_view name) {
   } catch (const YAML::Exception& e) {
     return make_input_error(fmt::format("{}:{}: YAML: {}", name, e.mark.line + 1, e.msg));
   }
+}
+
+std::optional<LabelText> Label::text(std::string_view language) const {
+  if (language == "en") return LabelText{title, advice};
+  const auto it = translations.find(std::string(language));
+  if (it == translations.end()) return std::nullopt;
+  return it->second;
 }
 
 Result<LabelSet> LabelSet::load_embedded() {

@@ -7,6 +7,8 @@
 // per-thread MatchScratch. Label pointers stay valid as long as the set does
 // (moving the set keeps them valid too).
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,11 +21,22 @@
 
 namespace fumidai::fingerprints {
 
+// A label's words for people, in one language.
+struct LabelText {
+  std::string title;
+  std::string advice;
+};
+
 struct Label {
   std::string id;
   std::string severity;  // critical | high | medium | low | info
-  std::string title;
-  std::string advice;
+  std::string title;     // English
+  std::string advice;    // English
+  std::map<std::string, LabelText> translations;  // language code ("ja") -> text
+
+  // The title and advice in `language` ("en": title and advice); nullopt
+  // when the label has no text in it.
+  std::optional<LabelText> text(std::string_view language) const;
 };
 
 class LabelSet {

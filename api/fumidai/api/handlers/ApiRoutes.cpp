@@ -5,9 +5,10 @@
 
 namespace fumidai::api {
 
-void register_api_routes(RouteRegistry& routes, ServerMetrics& metrics, ResponseCache& cache) {
+void register_api_routes(RouteRegistry& routes, ServerMetrics& metrics, ResponseCache& cache,
+                         std::shared_ptr<const campaigns::CampaignService> campaigns) {
   register_health_routes(routes, metrics);
-  register_endpoint_routes(routes, cache);
+  register_endpoint_routes(routes, cache, std::move(campaigns));
 }
 
 }  // namespace fumidai::api

@@ -2,9 +2,10 @@
 
 #include <boost/json.hpp>
 
-#include "fumidai/api/handlers/CsvWriter.h"
 #include "fumidai/api/handlers/ExposureRoutes.h"
 #include "fumidai/api/handlers/JsonBody.h"
+#include "fumidai/core/CsvWriter.h"
+#include "fumidai/db/ShadowserverRow.h"
 
 namespace fumidai::api {
 namespace {
@@ -12,9 +13,6 @@ namespace {
 constexpr const char* kExposureColumns[] = {
     "ip",  "port",    "transport",  "protocol", "status",   "ptr",          "asn",        "org_id",
     "org", "country", "categories", "labels",   "severity", "fingerprints", "first_seen", "last_seen"};
-constexpr const char* kShadowserverColumns[] = {
-    "timestamp", "severity",      "ip",          "protocol",     "port",          "hostname", "tag", "asn",
-    "geo",       "device_vendor", "device_type", "device_model", "device_version"};
 
 std::string joined(const std::vector<std::string>& values) {
   std::string out;
@@ -23,28 +21,6 @@ std::string joined(const std::vector<std::string>& values) {
     out += v;
   }
   return out;
-}
-
-// The device as Shadowserver reports it: the host's router when one was
-// named, else the service's first fingerprint.
-struct Device {
-  std::string vendor, type, model, version;
-};
-
-Device device(const db::ExposureItem& item) {
-  if (!item.router_vendor.empty()) return {item.router_vendor, "router", item.router_product, item.router_version};
-  boost::system::error_code error;
-  const auto fingerprints = boost::json::parse(item.fingerprints, error);
-  if (error || !fingerprints.is_array() || fingerprints.as_array().empty() ||
-      !fingerprints.as_array().front().is_object()) {
-    return {};
-  }
-  const auto& f = fingerprints.as_array().front().as_object();
-  auto field = [&](const char* name) -> std::string {
-    const auto* v = f.if_contains(name);
-    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-  };
-  return {field("vendor"), field("category"), field("product"), field("version")};
 }
 
 }  // namespace
@@ -62,7 +38,7 @@ Result<std::optional<std::string>> ExportStream::next_chunk() {
   if (!header_written_ && format_ == ExportFormat::csv) {
     CsvWriter csv(out);
     if (columns_ == ExportColumns::shadowserver) {
-      for (const char* c : kShadowserverColumns) csv.text(c);
+      for (const char* c : db::kShadowserverColumns) csv.text(c);
     } else {
       for (const char* c : kExposureColumns) csv.text(c);
     }
@@ -84,27 +60,27 @@ void ExportStream::write(const db::ExposureItem& item, std::string& out) const {
   const std::string ip = pseudonymizer_.address(item.ip);
   const std::string ptr = pseudonymized ? std::string() : item.ptr;
   if (columns_ == ExportColumns::shadowserver) {
-    const Device d = device(item);
-    const std::string protocol = item.protocol.empty() ? item.transport : item.protocol;
+    db::ShadowserverRow row = db::shadowserver_row(item);
+    row.ip = ip;
+    row.hostname = ptr;
     if (format_ == ExportFormat::csv) {
       CsvWriter csv(out);
-      csv.text(JsonBody::time(item.last_seen)).text(item.severity).text(ip).text(protocol).number(item.port);
-      csv.text(ptr).text(joined(item.labels)).optional_number(item.asn).text(item.country).text(d.vendor);
-      csv.text(d.type).text(d.model).text(d.version).end_record();
+      for (const auto& cell : row.cells()) csv.text(cell);
+      csv.end_record();
     } else {
-      out += boost::json::serialize(boost::json::object{{"timestamp", JsonBody::time(item.last_seen)},
-                                                        {"severity", item.severity},
-                                                        {"ip", ip},
-                                                        {"protocol", protocol},
-                                                        {"port", item.port},
-                                                        {"hostname", ptr},
-                                                        {"tag", joined(item.labels)},
-                                                        {"asn", JsonBody::optional_int(item.asn)},
-                                                        {"geo", item.country},
-                                                        {"device_vendor", d.vendor},
-                                                        {"device_type", d.type},
-                                                        {"device_model", d.model},
-                                                        {"device_version", d.version}});
+      out += boost::json::serialize(boost::json::object{{"timestamp", row.timestamp},
+                                                        {"severity", row.severity},
+                                                        {"ip", row.ip},
+                                                        {"protocol", row.protocol},
+                                                        {"port", row.port},
+                                                        {"hostname", row.hostname},
+                                                        {"tag", row.tag},
+                                                        {"asn", JsonBody::optional_int(row.asn)},
+                                                        {"geo", row.geo},
+                                                        {"device_vendor", row.device_vendor},
+                                                        {"device_type", row.device_type},
+                                                        {"device_model", row.device_model},
+                                                        {"device_version", row.device_version}});
       out += '\n';
     }
     return;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 namespace fumidai::api {
 namespace {
@@ -19,29 +20,49 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return segments;
 }
 
-bool is_capture(std::string_view segment) {
-  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+// A capture segment: "{name}", or "{name}SUFFIX" ("{rid}.eml"), which
+// matches a path segment ending in SUFFIX with something before it.
+struct Capture {
+  std::string_view name;
+  std::string_view suffix;
+};
+
+std::optional<Capture> capture_of(std::string_view segment) {
+  if (segment.size() < 3 || segment.front() != '{') return std::nullopt;
+  const auto close = segment.find('}');
+  if (close == std::string_view::npos || close < 2) return std::nullopt;
+  return Capture{segment.substr(1, close - 1), segment.substr(close + 1)};
 }
 
-// Which segments of a route matched literally: the route with literals
-// furthest to the left wins, so /v1/hosts/summary beats /v1/hosts/{ip}.
-using Specificity = std::vector<bool>;
+// How literally each segment of a route matched: the route with literals
+// furthest to the left wins, so /v1/hosts/summary beats /v1/hosts/{ip}, and
+// a capture with a literal suffix beats a bare one ({rid}.eml over {rid}).
+enum class SegmentMatch { capture = 0, capture_with_suffix = 1, literal = 2 };
+using Specificity = std::vector<SegmentMatch>;
 
 bool matches(std::string_view pattern, const std::vector<std::string_view>& path,
              std::map<std::string, std::string>* captures, Specificity* specificity) {
   const auto parts = split_path(pattern);
   if (parts.size() != path.size()) return false;
   for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (is_capture(parts[i])) continue;
-    if (parts[i] != path[i]) return false;
+    const auto capture = capture_of(parts[i]);
+    if (!capture) {
+      if (parts[i] != path[i]) return false;
+      continue;
+    }
+    if (path[i].size() <= capture->suffix.size() || !path[i].ends_with(capture->suffix)) return false;
   }
   if (captures != nullptr) {
     captures->clear();
     specificity->clear();
     for (std::size_t i = 0; i < parts.size(); ++i) {
-      const bool capture = is_capture(parts[i]);
-      specificity->push_back(!capture);
-      if (capture) (*captures)[std::string(parts[i].substr(1, parts[i].size() - 2))] = std::string(path[i]);
+      const auto capture = capture_of(parts[i]);
+      if (!capture) {
+        specificity->push_back(SegmentMatch::literal);
+        continue;
+      }
+      specificity->push_back(capture->suffix.empty() ? SegmentMatch::capture : SegmentMatch::capture_with_suffix);
+      (*captures)[std::string(capture->name)] = std::string(path[i].substr(0, path[i].size() - capture->suffix.size()));
     }
   }
   return true;

@@ -27,6 +27,21 @@ constexpr std::size_t kBufferSlack = 64 * 1024;
 constexpr std::size_t kLingerBytes = 64 * 1024;
 constexpr std::chrono::seconds kLingerTime{2};
 
+// The interim response to `Expect: 100-continue` (RFC 9110 10.1.1).
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+bool expects_continue(std::string_view expect) {
+  constexpr std::string_view token = "100-continue";
+  while (!expect.empty() && (expect.front() == ' ' || expect.front() == '\t')) expect.remove_prefix(1);
+  while (!expect.empty() && (expect.back() == ' ' || expect.back() == '\t')) expect.remove_suffix(1);
+  if (expect.size() != token.size()) return false;
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    const char c = expect[i];
+    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != token[i]) return false;
+  }
+  return true;
+}
+
 bool is_http_error(const error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_target).category();
 }
@@ -131,6 +146,28 @@ void HttpSession<Stream>::read_request() {
   // One deadline for the whole request: a client trickling bytes (slowloris)
   // is cut off here however steadily it sends.
   socket_stream().expires_after(services_.limits.read_timeout);
+  // The header first: a client waiting for "100 Continue" sends its body only
+  // after it. A declared Content-Length beyond the body limit already fails
+  // here (body_limit), so the 413 goes out before any body is sent.
+  http::async_read_header(stream_, buffer_, *parser_,
+                          [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+template <class Stream>
+void HttpSession<Stream>::on_header(error_code ec) {
+  if (ec || closed_ || parser_->is_done()) return on_read(ec);
+  const auto& header = parser_->get();
+  // HTTP/1.0 clients cannot expect it (RFC 9110 10.1.1: ignore it there).
+  if (header.version() < 11 || !expects_continue(header[http::field::expect])) return read_body();
+  boost::asio::async_write(stream_, boost::asio::buffer(kContinue.data(), kContinue.size()),
+                           [self = this->shared_from_this()](error_code write_ec, std::size_t) {
+                             if (write_ec) return self->abort();
+                             self->read_body();
+                           });
+}
+
+template <class Stream>
+void HttpSession<Stream>::read_body() {
   http::async_read(stream_, buffer_, *parser_,
                    [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
 }
@@ -142,6 +179,7 @@ void HttpSession<Stream>::on_read(error_code ec) {
   request_.remote = remote_;
   request_.arrived = services_.clock.now();
   request_keep_alive_ = false;
+  head_ = false;
   if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
     return on_outcome(
         services_.dispatcher.refuse(431, "Request Header Fields Too Large",
@@ -158,9 +196,13 @@ void HttpSession<Stream>::on_read(error_code ec) {
 
   auto& message = parser_->get();
   request_.method = std::string(message.method_string());
+  head_ = message.method() == http::verb::head;
   request_.target = std::string(message.target());
   if (const auto it = message.find(http::field::authorization); it != message.end()) {
     request_.authorization = std::string(it->value());
+  }
+  if (const auto it = message.find(http::field::content_type); it != message.end()) {
+    request_.content_type = std::string(it->value());
   }
   request_.body = std::move(message.body());
   request_keep_alive_ = message.keep_alive();
@@ -199,8 +241,16 @@ void HttpSession<Stream>::write_whole() {
   whole_->body() = std::move(response.body);
   whole_->keep_alive(keep_alive_);
   whole_->prepare_payload();
-  bytes_sent_ = whole_->body().size();
   socket_stream().expires_after(services_.limits.write_timeout);
+  if (head_) {
+    // The GET response's header, Content-Length included, and nothing more.
+    head_serializer_.emplace(*whole_);
+    http::async_write_header(stream_, *head_serializer_, [self = this->shared_from_this()](error_code ec, std::size_t) {
+      self->on_response_written(ec);
+    });
+    return;
+  }
+  bytes_sent_ = whole_->body().size();
   http::async_write(stream_, *whole_,
                     [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_response_written(ec); });
 }
@@ -214,7 +264,7 @@ void HttpSession<Stream>::write_stream_header() {
   stream_serializer_.emplace(*stream_head_);
   socket_stream().expires_after(services_.limits.write_timeout);
   http::async_write_header(stream_, *stream_serializer_, [self = this->shared_from_this()](error_code ec, std::size_t) {
-    if (ec) return self->on_response_written(ec);
+    if (ec || self->head_) return self->on_response_written(ec);
     self->pull_chunk();
   });
 }
@@ -268,6 +318,7 @@ template <class Stream>
 void HttpSession<Stream>::on_response_written(error_code ec) {
   services_.dispatcher.finish(request_, *outcome_, bytes_sent_);
   outcome_.reset();
+  head_serializer_.reset();
   whole_.reset();
   stream_serializer_.reset();
   stream_head_.reset();

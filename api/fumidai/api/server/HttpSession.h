@@ -3,6 +3,10 @@
 // request at a time (pipelined requests wait in the bounded read buffer and
 // are answered in order), hands it to a worker, writes the response, and
 // reads the next while keep-alive holds.
+// A request with `Expect: 100-continue` gets "100 Continue" once its header
+// is read and its declared body is within the limit, or a 413 at once (the
+// client then never sends the body). A HEAD response is the GET one without
+// its body (Content-Length kept).
 // Limits (ServerLimits): header 431, body 413, the whole request within the
 // read timeout once its first byte arrived (a slowloris is closed), idle
 // keep-alive timeout, write timeout per write, requests per connection.
@@ -47,6 +51,8 @@ class HttpSession : public ConnectionTracker::Connection, public std::enable_sha
  private:
   void read_next();
   void read_request();
+  void on_header(boost::beast::error_code ec);
+  void read_body();
   void on_read(boost::beast::error_code ec);
   void on_outcome(DispatchOutcome outcome);
   void write_whole();
@@ -70,8 +76,10 @@ class HttpSession : public ConnectionTracker::Connection, public std::enable_sha
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   IncomingRequest request_;
   bool request_keep_alive_ = false;
+  bool head_ = false;  // the request is a HEAD: headers only
   std::optional<DispatchOutcome> outcome_;
   std::optional<boost::beast::http::response<boost::beast::http::string_body>> whole_;
+  std::optional<boost::beast::http::response_serializer<boost::beast::http::string_body>> head_serializer_;
   std::optional<boost::beast::http::response<boost::beast::http::empty_body>> stream_head_;
   std::optional<boost::beast::http::response_serializer<boost::beast::http::empty_body>> stream_serializer_;
   std::string chunk_;

@@ -63,6 +63,11 @@ void stamp(DispatchOutcome& outcome) {
   response.body = boost::json::serialize(document);
 }
 
+// Retry-After in whole seconds, rounded up, at least 1.
+std::int64_t retry_after_seconds(std::chrono::nanoseconds wait) {
+  return std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::seconds>(wait).count());
+}
+
 }  // namespace
 
 RequestDispatcher::RequestDispatcher(const RouteRegistry& routes, Authenticator& authenticator,
@@ -76,7 +81,8 @@ RequestDispatcher::RequestDispatcher(const RouteRegistry& routes, Authenticator&
       clock_(clock),
       metrics_(metrics),
       limits_(limits),
-      log_(std::move(log)) {}
+      log_(std::move(log)),
+      open_bucket_(limits.open_rate_per_second, limits.open_burst) {}
 
 std::string RequestDispatcher::new_request_id() {
   thread_local std::mt19937_64 generator{std::random_device{}()};
@@ -112,7 +118,9 @@ DispatchOutcome RequestDispatcher::run(const IncomingRequest& request, std::stri
     outcome.response = problem(400, "Bad Request", target.error().message);
     return outcome;
   }
-  auto lookup = routes_.find(request.method, target->path);
+  // HEAD is GET without the body (RFC 9110 9.3.2): the same route answers.
+  const bool head = request.method == "HEAD";
+  auto lookup = routes_.find(head ? std::string_view("GET") : std::string_view(request.method), target->path);
   if (!lookup.match) {
     if (lookup.allowed_methods.empty()) {
       outcome.response = problem(404, "Not Found", "no such resource");
@@ -126,6 +134,19 @@ DispatchOutcome RequestDispatcher::run(const IncomingRequest& request, std::stri
   const RouteSpec& route = *lookup.match->route;
   outcome.route = route.name;
 
+  if (route.access == Access::open && request.method != "GET" && !head) {
+    if (request.body.size() > limits_.open_body_bytes) {
+      outcome.response =
+          problem(413, "Content Too Large", fmt::format("request body exceeds {} bytes", limits_.open_body_bytes));
+      return outcome;
+    }
+    if (const auto wait = admit_open()) {
+      metrics_.request_rate_limited();
+      outcome.response = problem(429, "Too Many Requests", "too many requests without a key; try again later");
+      outcome.response.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds(*wait)));
+      return outcome;
+    }
+  }
   if (route.access != Access::open) {
     const auto token = request.authorization ? bearer_token(*request.authorization) : std::nullopt;
     if (!token) {
@@ -153,9 +174,8 @@ DispatchOutcome RequestDispatcher::run(const IncomingRequest& request, std::stri
     }
     if (const auto wait = rate_limiter_.admit(*outcome.principal)) {
       metrics_.request_rate_limited();
-      const auto seconds = std::max<std::int64_t>(1, std::chrono::ceil<std::chrono::seconds>(*wait).count());
       outcome.response = problem(429, "Too Many Requests", "this key's request rate limit is exhausted");
-      outcome.response.headers.emplace_back("Retry-After", std::to_string(seconds));
+      outcome.response.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds(*wait)));
       return outcome;
     }
   }
@@ -166,11 +186,12 @@ DispatchOutcome RequestDispatcher::run(const IncomingRequest& request, std::stri
     return outcome;
   }
   ApiRequest api_request;
-  api_request.method = request.method;
+  api_request.method = head ? std::string("GET") : request.method;
   api_request.target = request.target;
   api_request.path = std::move(lookup.match->path);
   api_request.query = std::move(params.values);
   api_request.body = request.body;
+  api_request.content_type = request.content_type;
   api_request.principal = outcome.principal;
   api_request.request_id = request_id;
   try {
@@ -183,6 +204,13 @@ DispatchOutcome RequestDispatcher::run(const IncomingRequest& request, std::stri
     outcome.response = problem(500, "Internal Server Error", "the server failed; quote the request id");
   }
   return outcome;
+}
+
+std::optional<std::chrono::nanoseconds> RequestDispatcher::admit_open() {
+  const Nanos now = clock_.now();
+  std::lock_guard lock(open_mutex_);
+  if (open_bucket_.try_take(now)) return std::nullopt;
+  return open_bucket_.next_token(now) - now;
 }
 
 void RequestDispatcher::finish(const IncomingRequest& request, const DispatchOutcome& outcome, std::uint64_t bytes) {

@@ -6,12 +6,17 @@
 // parameter) -> the handler. Errors are problem+json documents carrying the
 // request id; a handler that throws becomes a logged 500, never a crash.
 // finish() audits and counts the request once its response is written.
+// HEAD runs the GET route (the session drops the body). An open route that
+// changes state (any method but GET and HEAD) takes no key, so a global token
+// bucket bounds how fast anybody may call them (429) and their bodies are
+// held to ServerLimits::open_body_bytes (413).
 // Contract: dispatch() runs on a worker thread (it may block on the key store
 // and the handler on PostgreSQL); all methods are thread-safe. The
 // dependencies outlive the dispatcher.
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +29,7 @@
 #include "fumidai/api/metrics/ServerMetrics.h"
 #include "fumidai/api/server/ServerLimits.h"
 #include "fumidai/core/Clock.h"
+#include "fumidai/core/TokenBucket.h"
 
 namespace fumidai::api {
 
@@ -33,6 +39,7 @@ struct IncomingRequest {
   std::string target;
   std::optional<std::string> authorization;  // the Authorization header, if sent
   std::string body;
+  std::string content_type;             // the Content-Type header, if sent
   std::string remote;                   // peer address, for the audit log
   std::chrono::nanoseconds arrived{0};  // Clock::now() when it was read
 };
@@ -65,6 +72,8 @@ class RequestDispatcher {
 
  private:
   DispatchOutcome run(const IncomingRequest& request, std::string request_id);
+  // One request from the open routes' shared budget: nullopt admits it.
+  std::optional<std::chrono::nanoseconds> admit_open();
 
   const RouteRegistry& routes_;
   Authenticator& authenticator_;
@@ -75,6 +84,8 @@ class RequestDispatcher {
   ServerMetrics& metrics_;
   const ServerLimits& limits_;
   Log log_;
+  std::mutex open_mutex_;
+  TokenBucket open_bucket_;  // under open_mutex_
 };
 
 }  // namespace fumidai::api

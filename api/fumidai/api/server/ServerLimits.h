@@ -26,6 +26,12 @@ struct ServerLimits {
   // On shutdown, in-flight requests and streams may finish within this.
   std::chrono::milliseconds drain_timeout{10'000};
   std::size_t requests_per_connection = 10'000;  // then the connection closes
+  // Open routes that change state (a POST with no key: link tokens, opt-out
+  // requests) are anybody's to call: they share one token bucket (429 with
+  // Retry-After beyond) and take small bodies only (413 beyond).
+  double open_rate_per_second = 2;
+  double open_burst = 20;
+  std::size_t open_body_bytes = 8 * 1024;
 };
 
 }  // namespace fumidai::api

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace fumidai::api {
+namespace fumidai {
 
 class CsvWriter {
  public:
@@ -26,4 +26,4 @@ class CsvWriter {
   bool first_ = true;
 };
 
-}  // namespace fumidai::api
+}  // namespace fumidai

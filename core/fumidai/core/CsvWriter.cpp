@@ -1,6 +1,6 @@
-#include "fumidai/api/handlers/CsvWriter.h"
+#include "fumidai/core/CsvWriter.h"
 
-namespace fumidai::api {
+namespace fumidai {
 
 void CsvWriter::separator() {
   if (!first_) out_ += ',';
@@ -38,4 +38,4 @@ void CsvWriter::end_record() {
   first_ = true;
 }
 
-}  // namespace fumidai::api
+}  // namespace fumidai
