@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <boost/json/parse.hpp>
-#include <cmath>
 #include <pqxx/pqxx>
 
 #include "fumidai/db/CopyBatch.h"
