@@ -47,7 +47,8 @@ class CampaignStore {
   // The same through the link token in the letter (its SHA-256 is stored).
   Result<std::optional<CampaignLetter>> acknowledge_by_token(std::string_view token);
   // Per finalized scan started after the campaign was created, per recipient
-  // in treatment or control: covered and still-present counts.
+  // in treatment or control (a row even when the scan covered none of its
+  // exposures): covered and still-present counts, by scan start, then rid.
   Result<std::vector<RemediationCell>> remediation(std::int64_t campaign_id);
 
  private:
