@@ -66,13 +66,18 @@ int bound_socket(int type, std::uint16_t port, std::uint16_t* chosen) {
 
 // A UDP and TCP port on 127.0.0.1 free a moment ago.
 std::uint16_t free_port() {
-  std::uint16_t port = 0;
-  const int udp = bound_socket(SOCK_DGRAM, 0, &port);
-  const int tcp = udp >= 0 ? bound_socket(SOCK_STREAM, port, nullptr) : -1;
-  if (udp >= 0) ::close(udp);
-  if (tcp < 0) return 0;
-  ::close(tcp);
-  return port;
+  // A UDP port the kernel picked may be taken on TCP by a test running
+  // alongside: try another.
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    std::uint16_t port = 0;
+    const int udp = bound_socket(SOCK_DGRAM, 0, &port);
+    const int tcp = udp >= 0 ? bound_socket(SOCK_STREAM, port, nullptr) : -1;
+    if (udp >= 0) ::close(udp);
+    if (tcp < 0) continue;
+    ::close(tcp);
+    return port;
+  }
+  return 0;
 }
 
 bool accepts_tcp(std::uint16_t port) {
