@@ -109,6 +109,9 @@ TEST(JsonRequestTest, UnknownFieldsAndWrongTypesAreListedTogether) {
             (std::set<std::string>{"name", "fraction", "seed", "extra", "other", "sel", "missing", "note"}));
   EXPECT_NE(response.body.find("must be a string, not a number"), std::string::npos) << response.body;
   EXPECT_NE(response.body.find("unknown field"), std::string::npos);
+  // A member with an empty name is named too (found by fuzz_json_request).
+  auto empty = JsonRequest::parse(json_request(R"({"": 1})"), {"name"}, {});
+  EXPECT_EQ(invalid_names(empty.problem()), std::set<std::string>{"(an empty name)"});
 }
 
 TEST(JsonRequestTest, GoodValuesComeOut) {

@@ -112,8 +112,12 @@ JsonRequest JsonRequest::parse(const ApiRequest& request, const std::set<std::st
   out.body_ = std::move(document.as_object());
   for (const auto& [name, value] : out.body_) {
     if (fields.contains(std::string(name))) continue;
-    // Echoed in the answer: a short name as it is, a long one not at all.
-    out.invalid(name.size() <= 64 ? std::string(name) : "(a name longer than 64 bytes)", "unknown field");
+    // Echoed in the answer: a short name as it is, a long one (or an empty
+    // one, which would name nothing) described instead.
+    out.invalid(name.empty()        ? std::string("(an empty name)")
+                : name.size() <= 64 ? std::string(name)
+                                    : std::string("(a name longer than 64 bytes)"),
+                "unknown field");
   }
   return out;
 }
