@@ -117,11 +117,7 @@ int run_create(const CampaignOptions& o) {
   auto created = (*service)->create(*session, request, {}, {std::nullopt, "cli"});
   if (!created) return report_error("campaign create", created.error());
   if (o.json) {
-    auto out = campaigns::to_json(created->summary).as_object();
-    boost::json::array unresolved;
-    for (const auto& r : created->unresolved) unresolved.push_back(campaigns::to_json(r));
-    out["unresolved"] = std::move(unresolved);
-    print_json(out);
+    print_json(campaigns::to_json(*created));
   } else {
     const auto& s = created->summary;
     auto count = [](const std::map<std::string, std::int64_t>& m, const char* key) {

@@ -59,6 +59,14 @@ boost::json::value to_json(const db::CampaignSummary& s) {
   };
 }
 
+boost::json::value to_json(const CreatedCampaign& created) {
+  boost::json::object out = to_json(created.summary).as_object();
+  boost::json::array unresolved;
+  for (const auto& recipient : created.unresolved) unresolved.push_back(to_json(recipient));
+  out["unresolved"] = std::move(unresolved);
+  return out;
+}
+
 boost::json::value to_json(const db::CampaignRecipient& r) {
   return boost::json::object{{"id", r.id},
                              {"key", r.key},

@@ -103,6 +103,8 @@ class CampaignService {
 
 // The JSON both the API and the CLI print.
 boost::json::value to_json(const db::CampaignSummary& summary);
+// The summary with "unresolved": the recipients without an address.
+boost::json::value to_json(const CreatedCampaign& created);
 boost::json::value to_json(const db::CampaignRecipient& recipient);
 boost::json::value to_json(const db::CampaignLetter& letter);
 boost::json::value to_json(const db::Optout& optout);

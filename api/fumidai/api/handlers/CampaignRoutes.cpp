@@ -72,15 +72,6 @@ ApiResponse with_campaign(const ApiRequest& request, HandlerContext& context, Th
   return then(**session, store, **campaign);
 }
 
-boost::json::object created_json(const campaigns::CreatedCampaign& created) {
-  boost::json::value summary = campaigns::to_json(created.summary);
-  boost::json::object out = summary.is_object() ? std::move(summary.as_object()) : boost::json::object();
-  boost::json::array unresolved;
-  for (const auto& recipient : created.unresolved) unresolved.push_back(campaigns::to_json(recipient));
-  out["unresolved"] = std::move(unresolved);
-  return out;
-}
-
 ApiResponse create(const Service& service, const ApiRequest& request, HandlerContext& context) {
   auto body = JsonRequest::parse(request, {"name", "selection", "grouping", "language", "control_fraction", "seed"},
                                  kCreateLimits);
@@ -119,7 +110,7 @@ ApiResponse create(const Service& service, const ApiRequest& request, HandlerCon
   const campaigns::Creator creator{request.principal->key_id, request.principal->key_name};
   auto created = service->create(**session, wanted, FilterParams::scope(request), creator);
   if (!created) return service_error(created.error());
-  ApiResponse response = JsonBody::ok(created_json(*created));
+  ApiResponse response = JsonBody::ok(campaigns::to_json(*created));
   response.status = 201;
   response.headers.emplace_back("Location", fmt::format("/v1/campaigns/{}", created->summary.id));
   return response;
