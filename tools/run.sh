@@ -209,7 +209,11 @@ PY
 ack=$(grep -oE 'http://127\.0\.0\.1:8080/v1/ack/[0-9a-f]+' state/mail/0001.json | head -1)
 echo "\$ curl -X POST ${ack%/*}/…  (the letter's acknowledgement link)"
 curl -sS -X POST "$ack" -o /dev/null -w '  HTTP %{http_code}\n'
-api "$ADMIN" "/v1/campaigns/$campaign_id/letters"
+echo "\$ curl -H 'Authorization: Bearer …' 'http://127.0.0.1:8080/v1/campaigns/$campaign_id/letters'  (recipient, state, attempts, last reply)"
+curl -sS -H "Authorization: Bearer $ADMIN" "http://127.0.0.1:8080/v1/campaigns/$campaign_id/letters" | python3 -c '
+import json, sys
+for l in json.load(sys.stdin)["items"]:
+    print("  %s  %s  %s  %s" % (l["recipient"], l["state"], l["attempts"], l["last_reply"]))'
 
 # Some owners act on their letters: the treated recipients' first two routers
 # switch their VPN off; the control group does nothing. Then the lab is scanned again.
