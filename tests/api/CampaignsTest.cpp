@@ -11,6 +11,7 @@
 #include <set>
 
 #include "ApiFixture.h"
+#include "CampaignFixture.h"
 #include "ScanFixture.h"
 #include "fumidai/db/ApiKeyStore.h"
 #include "fumidai/db/AttributionImport.h"
@@ -150,22 +151,15 @@ const std::string kJpVpnRouters =
 class Campaigns : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto session = fixture.database().session();
-    const std::string lab = std::string(FUMIDAI_LAB_DIR) + "/attribution/";
-    const std::chrono::year_month_day date{std::chrono::year(2025), std::chrono::month(1), std::chrono::day(1)};
-    for (const auto& [kind, file] :
-         {std::pair{db::AttributionKind::pfx2as, lab + "routeviews-rv2-20250101-1200.pfx2as"},
-          std::pair{db::AttributionKind::as2org, lab + "20250101.as-org2info.txt"},
-          std::pair{db::AttributionKind::abuse, lab + "abuse-contacts.csv"}}) {
-      auto imported = db::import_attribution(session, {kind, {file}, date, false});
-      ASSERT_TRUE(imported) << imported.error().message;
-    }
+    test::import_lab_attribution(fixture.database());
+    if (HasFatalFailure()) return;
     ScanFixture f(fixture.database());
     scan = f.scan({"2026-04-06T00:00:00Z", {"198.19.0.0/24"}, {1723}, {}});
     f.observe(scan, {vpn_router(kSakura, "198.19.0.20"), vpn_router(kSakura, "198.19.0.21"),
                      vpn_router(kKumo, "198.19.0.33"), vpn_router(kRhein, "198.19.0.70")});
     f.finalize(scan);
     // Campaigns record the key that made them: the keys must exist.
+    auto session = fixture.database().session();
     db::ApiKeyStore keys(session);
     admin = principal(keys, "admin", Role::admin, db::ApiRole::admin, {});
     sakura_analyst = principal(keys, "sakura-analyst", Role::analyst, db::ApiRole::analyst, {64496});

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <string>
 
+#include "CampaignFixture.h"
 #include "ScanFixture.h"
 #include "TestDatabase.h"
 #include "fumidai/campaigns/CampaignService.h"
@@ -49,16 +50,8 @@ inline std::string attachment_text(const boost::json::object& parsed, std::size_
 class LabCampaignFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto session = database.session();
-    const std::string lab = std::string(FUMIDAI_LAB_DIR) + "/attribution/";
-    const std::chrono::year_month_day date{std::chrono::year(2025), std::chrono::month(1), std::chrono::day(1)};
-    for (const auto& [kind, file] :
-         {std::pair{db::AttributionKind::pfx2as, lab + "routeviews-rv2-20250101-1200.pfx2as"},
-          std::pair{db::AttributionKind::as2org, lab + "20250101.as-org2info.txt"},
-          std::pair{db::AttributionKind::abuse, lab + "abuse-contacts.csv"}}) {
-      auto imported = db::import_attribution(session, {kind, {file}, date, false});
-      ASSERT_TRUE(imported) << imported.error().message;
-    }
+    fumidai::test::import_lab_attribution(database);
+    if (HasFatalFailure()) return;
     first = scans.scan({"2026-04-06T00:00:00Z", {"198.19.0.0/24"}, {80, 1723}, {}});
     scans.observe(first, {vpn_router(kSakura, "198.19.0.20"), vpn_router(kSakura, "198.19.0.21"),
                           vpn_router(kKumo, "198.19.0.33"), vpn_router(kKumo, "198.19.0.34"),
