@@ -83,9 +83,7 @@ class LabCampaignFixture : public ::testing::Test {
     return path;
   }
 
-  db::TimePoint clock_time() const {
-    return db::TimePoint(std::chrono::duration_cast<db::TimePoint::duration>(Nanos(clock.wall_now_ns())));
-  }
+  db::TimePoint clock_time() const { return clock.wall_time(); }
 
   void TearDown() override { std::filesystem::remove_all(scratch); }
 

@@ -1,19 +1,19 @@
 // The JSON of campaigns, letters, opt-outs and remediation, shared by the API
 // and the CLI (CampaignService.h declares these).
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <boost/json.hpp>
 
 #include "fumidai/campaigns/CampaignService.h"
 #include "fumidai/campaigns/Remediation.h"
+#include "fumidai/db/UtcTime.h"
 
 namespace fumidai::campaigns {
 namespace {
 
 boost::json::value time_value(const std::optional<db::TimePoint>& at) {
   if (!at) return nullptr;
-  return boost::json::value(fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(*at)));
+  return boost::json::value(db::format_utc_seconds(*at));
 }
 
 boost::json::value number_or_null(const std::optional<double>& value) {

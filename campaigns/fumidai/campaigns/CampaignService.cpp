@@ -207,8 +207,7 @@ Result<CreatedCampaign> CampaignService::create(db::Session& session, const Camp
   campaign.created_by = creator.name;
   campaign.recipients = plan_recipients(std::move(plan), *certs_);
 
-  const auto now = std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(clock_.wall_now_ns())));
+  const auto now = clock_.wall_time();
   for (auto& recipient : campaign.recipients) {
     if (recipient.arm != db::CampaignArm::treatment) continue;
     LetterInput input;
@@ -267,8 +266,7 @@ Result<db::Optout> CampaignService::request_optout(db::Session& session, const s
   auto to = mail::MailAddress::parse(**abuse);
   if (!to) return make_error(fmt::format("the abuse contact of {} ({:?}) is not a usable address", canonical, **abuse));
 
-  const auto now = std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(clock_.wall_now_ns())));
+  const auto now = clock_.wall_time();
   const std::string token = random_hex(24);
   db::NewOptout optout;
   optout.prefix = canonical;

@@ -12,11 +12,6 @@ namespace {
 constexpr int kClaimBatch = 20;  // claimed at a time: what a crash can leave in doubt
 constexpr auto kIdlePoll = std::chrono::seconds(5);
 
-db::TimePoint wall_time(const Clock& clock) {
-  return db::TimePoint(
-      std::chrono::duration_cast<db::TimePoint::duration>(std::chrono::nanoseconds(clock.wall_now_ns())));
-}
-
 }  // namespace
 
 std::string SendReport::line() const {
@@ -63,7 +58,7 @@ Result<SendReport> MailSender::run(db::Session& session, const db::OutboxSelecti
 
   bool stop = false;
   while (!stop) {
-    auto claimed = outbox.claim(selection, wall_time(clock_), kClaimBatch);
+    auto claimed = outbox.claim(selection, clock_.wall_time(), kClaimBatch);
     if (!claimed) return claimed.error();
     if (claimed->empty()) {
       if (!policy_.until_done) break;
@@ -81,7 +76,8 @@ Result<SendReport> MailSender::run(db::Session& session, const db::OutboxSelecti
       (void)pace.try_take(clock_.now());
       const auto result = client.send(message.envelope_from, message.envelope_to, message.eml);
       const int attempt = message.attempts + 1;
-      auto recorded = outbox.record(message.id, outcome_of(result, attempt, wall_time(clock_)), wall_time(clock_));
+      const auto now = clock_.wall_time();
+      auto recorded = outbox.record(message.id, outcome_of(result, attempt, now), now);
       if (!recorded) return recorded.error();
       // No reply at all (code 0): the relay is down or unreachable. The rest
       // of the batch would only wait out the same failure, so each gets this
@@ -89,7 +85,7 @@ Result<SendReport> MailSender::run(db::Session& session, const db::OutboxSelecti
       if (result.kind == mail::SmtpResult::Kind::transient && result.code == 0) {
         for (std::size_t j = i + 1; j < claimed->size(); ++j) {
           const auto& rest = (*claimed)[j];
-          auto r = outbox.record(rest.id, outcome_of(result, rest.attempts + 1, wall_time(clock_)), wall_time(clock_));
+          auto r = outbox.record(rest.id, outcome_of(result, rest.attempts + 1, now), now);
           if (!r) return r.error();
         }
         stop = !policy_.until_done;

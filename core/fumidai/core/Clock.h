@@ -18,6 +18,11 @@ class Clock {
   virtual void sleep_until(Nanos deadline) = 0;
   // Wall-clock time in nanoseconds since the Unix epoch, for timestamps in output.
   virtual std::int64_t wall_now_ns() const = 0;
+  // The same as a system_clock time point, for timestamps that meet the database's.
+  std::chrono::system_clock::time_point wall_time() const {
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(Nanos(wall_now_ns())));
+  }
 };
 
 }  // namespace fumidai

@@ -107,8 +107,6 @@ CampaignLetter letter_from_row(const pqxx::row& r) {
 
 NullableText optional_text(const std::string& text) { return text.empty() ? NullableText{} : NullableText{text}; }
 
-std::string utc(TimePoint at) { return format_utc_time(std::chrono::floor<std::chrono::microseconds>(at)); }
-
 Result<> validate(const NewCampaign& c) {
   if (c.name.empty() || c.name.size() > kMaxNameLength) {
     return make_input_error(fmt::format("a campaign needs a name of 1-{} bytes", kMaxNameLength));
@@ -214,8 +212,8 @@ Result<std::int64_t> CampaignStore::create(const NewCampaign& campaign) {
                            optional_text(e.router_vendor),
                            optional_text(e.router_product),
                            optional_text(e.router_version),
-                           utc(e.first_seen),
-                           utc(e.last_seen),
+                           format_utc_time(e.first_seen),
+                           format_utc_time(e.last_seen),
                            std::to_string(e.last_scan_id)});
       }
       if (r.letter) {

@@ -16,8 +16,6 @@ constexpr int kMaxClaim = 1000;
 // A relay's reply (or a bounce report) is kept to this many bytes.
 constexpr std::size_t kMaxReply = 2048;
 
-std::string utc(TimePoint at) { return format_utc_time(std::chrono::floor<std::chrono::microseconds>(at)); }
-
 std::optional<std::string> kind_name(const std::optional<MailKind>& kind) {
   if (!kind) return std::nullopt;
   return std::string(*kind == MailKind::letter ? "letter" : "optout-verification");
@@ -64,7 +62,7 @@ Result<std::vector<OutboxMessage>> MailOutbox::claim(const OutboxSelection& sele
         "UPDATE mail_outbox m SET attempt_started = $1::timestamptz, attempts = m.attempts + 1 FROM due "
         "WHERE m.id = due.id "
         "RETURNING m.id, m.kind, m.message_id, m.envelope_from, m.envelope_to, m.eml, m.attempts - 1",
-        utc(now), selection.retry_in_doubt, selection.campaign_id, kind_name(selection.kind), limit);
+        format_utc_time(now), selection.retry_in_doubt, selection.campaign_id, kind_name(selection.kind), limit);
     tx.commit();
     std::vector<OutboxMessage> out;
     out.reserve(rows.size());
@@ -92,7 +90,7 @@ Result<> MailOutbox::record(std::int64_t outbox_id, const DeliveryOutcome& outco
     state = "sent";
   } else if (outcome.kind == DeliveryOutcome::Kind::transient && outcome.retry_at) {
     state = "queued";
-    next_attempt = utc(*outcome.retry_at);
+    next_attempt = format_utc_time(*outcome.retry_at);
   }
   return guarded("recording a delivery", [&]() -> Result<> {
     pqxx::work tx(session_.connection());
@@ -101,7 +99,7 @@ Result<> MailOutbox::record(std::int64_t outbox_id, const DeliveryOutcome& outco
         "       sent_at = CASE WHEN $2 = 'sent' THEN $4::timestamptz ELSE sent_at END, "
         "       next_attempt = coalesce($5::timestamptz, next_attempt) "
         "WHERE id = $1 AND state = 'queued' RETURNING id",
-        outbox_id, state, storable_text(outcome.reply), utc(now), next_attempt);
+        outbox_id, state, storable_text(outcome.reply), format_utc_time(now), next_attempt);
     if (rows.empty()) {
       const auto found = tx.exec_params("SELECT state FROM mail_outbox WHERE id = $1", outbox_id);
       if (found.empty()) return make_input_error(fmt::format("no outbox message {}", outbox_id));
@@ -147,7 +145,7 @@ Result<bool> MailOutbox::record_bounce(std::string_view message_id, std::string_
       tx.exec_params(
           "UPDATE mail_outbox SET state = 'bounced', bounced_at = $2::timestamptz, last_reply = $3, "
           "       attempt_started = NULL WHERE id = $1",
-          found[0][0].as<std::int64_t>(), utc(now), storable_text(reason));
+          found[0][0].as<std::int64_t>(), format_utc_time(now), storable_text(reason));
     }
     tx.commit();
     return true;

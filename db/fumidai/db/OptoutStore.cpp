@@ -22,8 +22,6 @@ constexpr const char* kColumns =
     "       epoch_us(requested), epoch_us(verified), epoch_us(expires) "
     "FROM optouts ";
 
-std::string utc(TimePoint at) { return format_utc_time(std::chrono::floor<std::chrono::microseconds>(at)); }
-
 Optout optout_from_row(const pqxx::row& r) {
   Optout o;
   o.id = r[0].as<std::int64_t>();
@@ -105,7 +103,7 @@ Result<Optout> OptoutStore::request(const NewOptout& optout) {
                           "INSERT INTO optouts (prefix, contact, reason, verify_to, token_hash, expires) "
                           "VALUES ($1::cidr, $2, $3, $4, $5, $6::timestamptz) RETURNING id",
                           format_prefix(*prefix), optout.contact, optout.reason, optout.verify_to, optout.token_hash,
-                          utc(optout.expires))[0]
+                          format_utc_time(optout.expires))[0]
                         .as<std::int64_t>();
     const auto& m = optout.verification;
     tx.exec_params(
@@ -127,7 +125,7 @@ Result<std::optional<Optout>> OptoutStore::verify(std::string_view token, TimePo
     tx.exec_params(
         "UPDATE optouts SET state = 'verified', verified = $2::timestamptz "
         "WHERE token_hash = $1 AND state = 'pending' AND expires > $2::timestamptz",
-        token_hash(token), utc(now));
+        token_hash(token), format_utc_time(now));
     const auto found =
         tx.exec_params(std::string(kColumns) + "WHERE token_hash = $1 AND state = 'verified'", token_hash(token));
     tx.commit();

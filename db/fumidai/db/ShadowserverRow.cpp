@@ -1,10 +1,11 @@
 #include "fumidai/db/ShadowserverRow.h"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <boost/json.hpp>
+
+#include "fumidai/db/UtcTime.h"
 
 namespace fumidai::db {
 namespace {
@@ -38,7 +39,7 @@ void set_device(const ExposureItem& item, ShadowserverRow& row) {
 
 ShadowserverRow shadowserver_row(const ExposureItem& item) {
   ShadowserverRow row;
-  row.timestamp = fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(item.last_seen));
+  row.timestamp = format_utc_seconds(item.last_seen);
   row.severity = item.severity;
   row.ip = item.ip;
   row.protocol = item.protocol.empty() ? item.transport : item.protocol;

@@ -1,5 +1,6 @@
 #include "fumidai/db/UtcTime.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 namespace fumidai::db {
@@ -41,6 +42,14 @@ std::optional<UtcMicros> parse_utc_time(std::string_view text) {
                             std::chrono::day{static_cast<unsigned>(day)}};
   if (year < 1970 || !date.ok() || hour > 23 || minute > 59 || second > 59) return std::nullopt;
   return UtcMicros{sys_days{date}} + hours{hour} + minutes{minute} + seconds{second} + microseconds{micros};
+}
+
+std::string format_utc_time(std::chrono::system_clock::time_point at) {
+  return format_utc_time(std::chrono::floor<std::chrono::microseconds>(at));
+}
+
+std::string format_utc_seconds(std::chrono::system_clock::time_point at) {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(at));
 }
 
 std::string format_utc_time(UtcMicros at) {

@@ -19,5 +19,11 @@ std::optional<UtcMicros> parse_utc_time(std::string_view text);
 
 // 2026-11-27T11:50:42.271000Z
 std::string format_utc_time(UtcMicros at);
+// The same for any system_clock instant (truncated to microseconds): how
+// times are bound as timestamptz parameters.
+std::string format_utc_time(std::chrono::system_clock::time_point at);
+// 2026-11-27T11:50:42Z: RFC 3339 to the second, as the API, exports and
+// letters show times.
+std::string format_utc_seconds(std::chrono::system_clock::time_point at);
 
 }  // namespace fumidai::db

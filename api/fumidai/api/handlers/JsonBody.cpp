@@ -1,13 +1,12 @@
 #include "fumidai/api/handlers/JsonBody.h"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
+
+#include "fumidai/db/UtcTime.h"
 
 namespace fumidai::api {
 
-std::string JsonBody::time(std::chrono::system_clock::time_point at) {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", std::chrono::floor<std::chrono::seconds>(at));
-}
+std::string JsonBody::time(std::chrono::system_clock::time_point at) { return db::format_utc_seconds(at); }
 
 boost::json::value JsonBody::optional_time(const std::optional<std::chrono::system_clock::time_point>& at) {
   if (!at) return nullptr;

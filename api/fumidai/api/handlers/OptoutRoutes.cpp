@@ -103,8 +103,7 @@ ApiResponse verify(const ApiRequest& request, HandlerContext& context) {
   auto session = context.database();
   if (!session) return JsonBody::error(session.error());
   db::OptoutStore store(**session);
-  const auto now = std::chrono::system_clock::time_point(
-      std::chrono::duration_cast<std::chrono::system_clock::duration>(Nanos(context.clock().wall_now_ns())));
+  const auto now = context.clock().wall_time();
   auto verified = store.verify(token, now);
   if (!verified) return JsonBody::error(verified.error());
   if (!*verified) return unknown();
