@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 tools/install-deps.sh || exit 1
 passed=0
 failed=0
+# stage NAME: prints a stage's heading with the minutes spent so far (CI's
+# budget is 30).
+stage() { printf '== %s (at %d:%02d)\n' "$1" $((SECONDS / 60)) $((SECONDS % 60)); }
 # run_ctest DIR ARGS...: runs ctest, adds its counts to the totals.
 run_ctest() {
   local dir=$1 log
@@ -30,7 +33,7 @@ run_ctest() {
   rm -f "$log"
 }
 
-echo "== build (RelWithDebInfo)"
+stage "build (RelWithDebInfo)"
 # No debug info in the test builds: it is most of the compile time, and only
 # the sanitizer and fuzz stages need stack traces (line tables suffice).
 # One test per core; the lab tests run alone (RUN_SERIAL), the database tests
@@ -40,10 +43,10 @@ if tools/build.sh build -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG"; then ru
 fi
 # ctest keeps passing tests' output only in its log: the rule database's size and
 # the Recog example run's pass count, for the record.
-echo "== fingerprint database and Recog examples"
+stage "fingerprint database and Recog examples"
 grep -hE '^(rules: [0-9]|labels: [0-9]|eol: [0-9]|recog examples: [0-9])' build/Testing/Temporary/LastTest.log | sort -u
 
-echo "== unit tests under ASan+UBSan"
+stage "unit tests under ASan+UBSan"
 if FUMIDAI_BUILD_TARGET=fumidai_sanitizer_targets tools/build.sh build-asan -DFUMIDAI_SANITIZE=ON -DFUMIDAI_LAB_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=Debug; then
   # The unit suite as two gtest shards, one per core (tests/CMakeLists.txt).
@@ -55,9 +58,12 @@ else
   failed=$((failed + 1))
 fi
 
-echo "== libFuzzer smoke runs (clang)"
+stage "libFuzzer smoke runs (clang)"
+# The fuzzers link the first stage's libraries (gcc) and compile only what
+# they instrument.
 if FUMIDAI_BUILD_TARGET=fumidai_fuzzers tools/build.sh build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DFUMIDAI_FUZZ=ON \
-  -DFUMIDAI_LAB_TESTS=OFF -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG -gline-tables-only"; then
+  -DFUMIDAI_LAB_TESTS=OFF -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG -gline-tables-only" \
+  -DFUMIDAI_FUZZ_LIBRARIES_FROM="$PWD/build"; then
   # Only the fuzzers, one per core. Each first runs its whole seed corpus, under
   # ASan+UBSan (the replays ran unsanitized in the first stage).
   run_ctest build-fuzz -L fuzz -LE unit -j "$(nproc)"
@@ -65,5 +71,6 @@ else
   failed=$((failed + 1))
 fi
 
+stage "done"
 echo "total: $passed passed, $failed failed"
 ((failed == 0))
