@@ -172,6 +172,14 @@ void register_serve_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--open-burst", o.limits.open_burst, "the burst those callers may make at once")
       ->check(CLI::Range(1.0, 1e6))
       ->capture_default_str();
+  cmd->add_option("--open-client-rate", o.limits.open_client_rate_per_second,
+                  "requests per second one caller without a key (an IPv4 address, an IPv6 /64) may make to "
+                  "those routes (0: no limit per caller)")
+      ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
+  cmd->add_option("--open-client-burst", o.limits.open_client_burst, "the burst one such caller may make at once")
+      ->check(CLI::Range(1.0, 1e6))
+      ->capture_default_str();
   cmd->add_option("--open-body-limit", o.limits.open_body_bytes, "bytes of request body on those routes (413 beyond)")
       ->check(CLI::Range(0, 1 << 20))
       ->capture_default_str();

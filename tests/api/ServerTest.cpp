@@ -10,6 +10,7 @@
 #include "ExpositionText.h"
 #include "ServerTestSupport.h"
 #include "fumidai/api/handlers/ApiRoutes.h"
+#include "fumidai/api/server/RequestDispatcher.h"
 #include "fumidai/api/server/TlsContext.h"
 #include "fumidai/core/ManualClock.h"
 
@@ -144,7 +145,7 @@ TEST_F(ServerTest, UnknownPathIs404AndWrongMethodIs405WithAllow) {
   auto wrong = client.read();
   ASSERT_TRUE(wrong);
   EXPECT_EQ(wrong->result_int(), 405u);
-  EXPECT_EQ((*wrong)[http::field::allow], "GET, POST");
+  EXPECT_EQ((*wrong)[http::field::allow], "GET, HEAD, POST");
 }
 
 TEST_F(ServerTest, KeysAreCheckedAndRateLimited) {
@@ -347,6 +348,37 @@ TEST_F(ServerTest, OpenRoutesThatChangeStateShareABudgetAndTakeSmallBodies) {
     ASSERT_TRUE(health);
     EXPECT_EQ(health->result_int(), 200u);
   }
+}
+
+TEST(RequestDispatcher, AnIpv6CallerIsItsSlash64) {
+  EXPECT_EQ(RequestDispatcher::client_key("192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(RequestDispatcher::client_key("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+  EXPECT_EQ(RequestDispatcher::client_key("2001:db8:1:2::9"), "2001:db8:1:2::/64");
+  EXPECT_EQ(RequestDispatcher::client_key("::ffff:192.0.2.7"), "::ffff:192.0.2.7");
+  EXPECT_EQ(RequestDispatcher::client_key(""), "");
+}
+
+TEST_F(ServerTest, EachCallerOfTheOpenRoutesHasABudgetOfItsOwn) {
+  ServerLimits limits;
+  limits.open_client_rate_per_second = 0.001;  // no token comes back while the test runs
+  limits.open_client_burst = 2;
+  TestServer server(routes, metrics, limits);
+  const auto post = [](Client& client) {
+    client.send("POST /v1/open HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}");
+    return client.read();
+  };
+  Client first(server.port());
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(post(first)->result_int(), 200u);
+  auto refused = post(first);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->result_int(), 429u);
+  EXPECT_GE(std::stoll(std::string((*refused)[http::field::retry_after])), 1);
+  // Another address has its own budget; the first's stays spent.
+  Client second(server.port(), nullptr, "127.0.0.2");
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(post(second)->result_int(), 200u);
+  EXPECT_EQ(post(second)->result_int(), 429u);
+  Client first_again(server.port());
+  EXPECT_EQ(post(first_again)->result_int(), 429u);
 }
 
 TEST_F(ServerTest, CampaignRoutesRefuseResearchersAndOptoutListsAreAdminOnly) {

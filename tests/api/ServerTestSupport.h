@@ -162,9 +162,15 @@ class TestServer {
 template <class Stream>
 class BasicClient {
  public:
-  explicit BasicClient(std::uint16_t port, boost::asio::ssl::context* tls = nullptr) : stream_(make_stream(tls)) {
-    boost::beast::get_lowest_layer(stream_).connect(
-        boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+  // `source`: the loopback address to connect from (another client, to the server).
+  explicit BasicClient(std::uint16_t port, boost::asio::ssl::context* tls = nullptr, const char* source = nullptr)
+      : stream_(make_stream(tls)) {
+    auto& socket = boost::beast::get_lowest_layer(stream_).socket();
+    if (source) {
+      socket.open(boost::asio::ip::tcp::v4());
+      socket.bind(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address(source), 0));
+    }
+    socket.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
     if constexpr (!std::is_same_v<Stream, boost::beast::tcp_stream>)
       stream_.handshake(boost::asio::ssl::stream_base::client);
   }

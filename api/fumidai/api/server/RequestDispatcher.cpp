@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <random>
@@ -82,11 +84,22 @@ RequestDispatcher::RequestDispatcher(const RouteRegistry& routes, Authenticator&
       metrics_(metrics),
       limits_(limits),
       log_(std::move(log)),
+      open_clients_(limits.open_clients),
       open_bucket_(limits.open_rate_per_second, limits.open_burst) {}
 
 std::string RequestDispatcher::new_request_id() {
   thread_local std::mt19937_64 generator{std::random_device{}()};
   return fmt::format("{:016x}", generator());
+}
+
+std::string RequestDispatcher::client_key(std::string_view remote) {
+  const std::string text(remote);
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, text.c_str(), &v6) != 1 || IN6_IS_ADDR_V4MAPPED(&v6)) return text;
+  std::fill(v6.s6_addr + 8, v6.s6_addr + 16, 0);
+  char prefix[INET6_ADDRSTRLEN] = {};
+  inet_ntop(AF_INET6, &v6, prefix, sizeof prefix);
+  return std::string(prefix) + "/64";
 }
 
 DispatchOutcome RequestDispatcher::dispatch(const IncomingRequest& request) {
@@ -125,9 +138,13 @@ DispatchOutcome RequestDispatcher::run(const IncomingRequest& request, std::stri
     if (lookup.allowed_methods.empty()) {
       outcome.response = problem(404, "Not Found", "no such resource");
     } else {
+      auto& allowed = lookup.allowed_methods;
+      if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end()) {
+        allowed.insert(std::upper_bound(allowed.begin(), allowed.end(), "HEAD"), "HEAD");
+      }
       outcome.response =
           problem(405, "Method Not Allowed", fmt::format("{} is not allowed here", request.method.substr(0, 16)));
-      outcome.response.headers.emplace_back("Allow", fmt::format("{}", fmt::join(lookup.allowed_methods, ", ")));
+      outcome.response.headers.emplace_back("Allow", fmt::format("{}", fmt::join(allowed, ", ")));
     }
     return outcome;
   }
@@ -140,7 +157,7 @@ DispatchOutcome RequestDispatcher::run(const IncomingRequest& request, std::stri
           problem(413, "Content Too Large", fmt::format("request body exceeds {} bytes", limits_.open_body_bytes));
       return outcome;
     }
-    if (const auto wait = admit_open()) {
+    if (const auto wait = admit_open(request.remote)) {
       metrics_.request_rate_limited();
       outcome.response = problem(429, "Too Many Requests", "too many requests without a key; try again later");
       outcome.response.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds(*wait)));
@@ -206,8 +223,10 @@ DispatchOutcome RequestDispatcher::run(const IncomingRequest& request, std::stri
   return outcome;
 }
 
-std::optional<std::chrono::nanoseconds> RequestDispatcher::admit_open() {
+std::optional<std::chrono::nanoseconds> RequestDispatcher::admit_open(std::string_view remote) {
   const Nanos now = clock_.now();
+  const RateLimit per_client{limits_.open_client_rate_per_second, limits_.open_client_burst};
+  if (auto wait = open_clients_.admit(client_key(remote), per_client, now)) return wait;
   std::lock_guard lock(open_mutex_);
   if (open_bucket_.try_take(now)) return std::nullopt;
   return open_bucket_.next_token(now) - now;

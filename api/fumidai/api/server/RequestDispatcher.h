@@ -7,9 +7,10 @@
 // request id; a handler that throws becomes a logged 500, never a crash.
 // finish() audits and counts the request once its response is written.
 // HEAD runs the GET route (the session drops the body). An open route that
-// changes state (any method but GET and HEAD) takes no key, so a global token
-// bucket bounds how fast anybody may call them (429) and their bodies are
-// held to ServerLimits::open_body_bytes (413).
+// changes state (any method but GET and HEAD) takes no key: a token bucket per
+// client (its IPv4 address or IPv6 /64) and one shared by all bound how fast
+// anybody may call them (429), and their bodies are held to
+// ServerLimits::open_body_bytes (413).
 // Contract: dispatch() runs on a worker thread (it may block on the key store
 // and the handler on PostgreSQL); all methods are thread-safe. The
 // dependencies outlive the dispatcher.
@@ -26,6 +27,7 @@
 #include "fumidai/api/HandlerContext.h"
 #include "fumidai/api/Principal.h"
 #include "fumidai/api/RouteRegistry.h"
+#include "fumidai/api/auth/BucketTable.h"
 #include "fumidai/api/metrics/ServerMetrics.h"
 #include "fumidai/api/server/ServerLimits.h"
 #include "fumidai/core/Clock.h"
@@ -69,11 +71,15 @@ class RequestDispatcher {
   void finish(const IncomingRequest& request, const DispatchOutcome& outcome, std::uint64_t bytes);
 
   static std::string new_request_id();
+  // Whose budget an open route's caller spends: its IPv4 address, or its
+  // IPv6 /64 (one subscriber's LAN, whose other addresses cost nothing).
+  static std::string client_key(std::string_view remote);
 
  private:
   DispatchOutcome run(const IncomingRequest& request, std::string request_id);
-  // One request from the open routes' shared budget: nullopt admits it.
-  std::optional<std::chrono::nanoseconds> admit_open();
+  // One request to the open routes from `remote`, from its own budget and
+  // then the shared one: nullopt admits it, else the wait.
+  std::optional<std::chrono::nanoseconds> admit_open(std::string_view remote);
 
   const RouteRegistry& routes_;
   Authenticator& authenticator_;
@@ -84,6 +90,7 @@ class RequestDispatcher {
   ServerMetrics& metrics_;
   const ServerLimits& limits_;
   Log log_;
+  BucketTable<std::string> open_clients_;
   std::mutex open_mutex_;
   TokenBucket open_bucket_;  // under open_mutex_
 };

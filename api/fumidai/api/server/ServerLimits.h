@@ -27,8 +27,14 @@ struct ServerLimits {
   std::chrono::milliseconds drain_timeout{10'000};
   std::size_t requests_per_connection = 10'000;  // then the connection closes
   // Open routes that change state (a POST with no key: link tokens, opt-out
-  // requests) are anybody's to call: they share one token bucket (429 with
-  // Retry-After beyond) and take small bodies only (413 beyond).
+  // requests) are anybody's to call: each client (IPv4 address, IPv6 /64)
+  // has a token bucket, and all share one more (429 with Retry-After beyond
+  // either), so one client cannot spend everybody's budget, nor many clients
+  // make the server mail abuse desks faster than the shared rate. They take
+  // small bodies only (413 beyond).
+  double open_client_rate_per_second = 0.2;
+  double open_client_burst = 5;
+  std::size_t open_clients = 10'000;  // clients tracked; beyond, idle ones are forgotten
   double open_rate_per_second = 2;
   double open_burst = 20;
   std::size_t open_body_bytes = 8 * 1024;
