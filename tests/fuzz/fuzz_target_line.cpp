@@ -1,7 +1,7 @@
 // Fuzz target: `fumidai grab`'s input lines (stage-1 JSONL or IP:PORT forms),
 // which may come from any file a user pipes in. Each line of the input is
-// parsed; a target it yields must print back as "a.b.c.d:port" and parse to
-// itself again, and an error must be one line.
+// parsed; a target it yields must print back as "a.b.c.d:port/transport" and
+// parse to itself again, and an error must be one line.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -10,6 +10,7 @@
 #include "FuzzCheck.h"
 #include "fumidai/scanner/grab/TargetLineParser.h"
 #include "fumidai/scanner/target/Ipv4.h"
+#include "fumidai/scanner/target/Transport.h"
 
 using namespace fumidai::scanner;
 
@@ -28,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!*parsed) continue;
     const GrabTarget target = **parsed;
     FUZZ_CHECK(target.port != 0);
-    const std::string again = format_ipv4(target.ip) + ":" + std::to_string(target.port);
+    const std::string again = format_ipv4(target.ip) + ":" + std::to_string(target.port) + "/" +
+                              std::string(transport_name(target.transport));
     const auto reparsed = parse_target_line(again);
     FUZZ_CHECK(reparsed && *reparsed && **reparsed == target);
   }
