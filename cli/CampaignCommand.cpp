@@ -50,12 +50,6 @@ struct CampaignOptions {
   std::string prefix, contact, reason, token;
 };
 
-Result<db::Session> open_database(const std::optional<std::string>& url) {
-  auto location = db::locate_database(url);
-  if (!location) return location.error();
-  return db::open_current(location->conninfo);
-}
-
 void print_json(const boost::json::value& value) { fmt::print("{}\n", boost::json::serialize(value)); }
 
 // --select NAME=VALUE (repeatable) and --selection JSON into one selection

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "CommandError.h"
 #include "FingerprintSetup.h"
 #include "fumidai/fingerprints/RecordFields.h"
 #include "fumidai/fingerprints/ScanBatch.h"
@@ -31,8 +32,6 @@ using fingerprints::ScanBatch;
 // A stored record is one line; stage 2 keeps at most 64 MiB of body, which
 // JSON escaping can swell several times. Longer lines are bad lines.
 constexpr std::size_t kMaxLineBytes = 512 * 1024 * 1024;
-// With --skip-bad, bad lines are each reported up to this many; the rest are counted.
-constexpr std::size_t kMaxReportedBadLines = 10;
 
 struct FingerprintCommandOptions {
   FingerprintFiles files;

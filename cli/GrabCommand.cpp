@@ -1,7 +1,6 @@
 #include "GrabCommand.h"
 
 #include <fmt/format.h>
-#include <signal.h>
 
 #include <atomic>
 #include <cstdio>
@@ -10,21 +9,17 @@
 #include <string>
 #include <thread>
 
+#include "CommandError.h"
 #include "FileRecordSink.h"
 #include "GrabFlags.h"
 #include "GrabRunner.h"
+#include "Interrupts.h"
 #include "fumidai/core/SystemClock.h"
 #include "fumidai/scanner/grab/TargetLineParser.h"
 #include "fumidai/scanner/target/AddressListFile.h"
 
 namespace fumidai::cli {
 namespace {
-
-// Bad input lines are each reported, up to this many; the rest are counted.
-constexpr std::size_t kMaxReportedBadLines = 10;
-
-std::atomic<int> g_interrupts{0};
-void on_interrupt(int) { g_interrupts.fetch_add(1); }
 
 struct GrabCommandOptions {
   GrabFlags grab;
@@ -103,21 +98,18 @@ int run(const GrabCommandOptions& o) {
   auto output = scanner::OutputFile::open(o.output_file);
   if (!output) return fail(output.error());
 
-  struct sigaction action {};
-  action.sa_handler = on_interrupt;
-  ::sigaction(SIGINT, &action, nullptr);
-  ::sigaction(SIGTERM, &action, nullptr);
+  const std::atomic<int>& interrupts = install_interrupt_counter();
 
   scanner::TargetRouter router(setup->threads, options_per_thread(*setup).max_pending);
   InputCounts counts;
   std::thread reader([&] { read_targets(std::cin, router, counts); });
   SystemClock clock;
   FileRecordSink sink(*output);
-  auto summary = run_grab(*setup, blocklist, router, sink, clock, o.quiet, g_interrupts);
+  auto summary = run_grab(*setup, blocklist, router, sink, clock, o.quiet, interrupts);
   router.close();
   // The reader may still be blocked reading stdin after an interrupt; it holds
   // nothing that needs cleaning up.
-  if (g_interrupts.load() > 0)
+  if (interrupts.load() > 0)
     reader.detach();
   else
     reader.join();

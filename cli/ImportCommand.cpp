@@ -25,12 +25,6 @@ struct ImportOptions {
   std::size_t limit = 50;
 };
 
-Result<db::Session> open_database(const std::optional<std::string>& url) {
-  auto location = db::locate_database(url);
-  if (!location) return location.error();
-  return db::open_current(location->conninfo);
-}
-
 int run_import(db::AttributionKind kind, const ImportOptions& options) {
   const std::string command = fmt::format("import {}", db::kind_name(kind));
   std::optional<std::chrono::year_month_day> given;
@@ -72,8 +66,8 @@ int run_list(const ImportOptions& options) {
     fmt::print("no attribution imports yet: `fumidai import KIND FILE...`\n");
     return 0;
   }
-  fmt::print("{:>6}  {:<12}  {:<10}  {:>10}  {:>7}  {:<20}  {:<7}  {}\n", "id", "kind", "data date", "rows",
-             "skipped", "imported at", "current", "source");
+  fmt::print("{:>6}  {:<12}  {:<10}  {:>10}  {:>7}  {:<20}  {:<7}  {}\n", "id", "kind", "data date", "rows", "skipped",
+             "imported at", "current", "source");
   for (const auto& i : *imports) {
     fmt::print("{:>6}  {:<12}  {:<10}  {:>10}  {:>7}  {:<20}  {:<7}  {}\n", i.id, i.kind, i.data_date, i.rows,
                i.skipped, i.imported_at, i.current ? "yes" : "", i.source);
@@ -108,8 +102,7 @@ void register_import_command(CLI::App& root, int& exit_code) {
     cmd->add_option("--date", options->date,
                     "The data's date, YYYY-MM-DD (default: from the file name where the format has one, else the "
                     "file's modification day, UTC)");
-    cmd->add_flag("--skip-bad", options->skip_bad,
-                  "Pass over bad lines, counting them, rather than abort the import");
+    cmd->add_flag("--skip-bad", options->skip_bad, "Pass over bad lines, counting them, rather than abort the import");
     add_db_option(*cmd, options->url);
     cmd->callback([options, k = kind.kind, &exit_code] { exit_code = run_import(k, *options); });
   }

@@ -15,8 +15,8 @@
 #include "DbFlags.h"
 #include "fumidai/core/SystemClock.h"
 #include "fumidai/db/DatabaseLocation.h"
-#include "fumidai/db/RecordLineReader.h"
 #include "fumidai/db/RecordFileSurvey.h"
+#include "fumidai/db/RecordLineReader.h"
 #include "fumidai/db/RowEncoder.h"
 #include "fumidai/db/ScanIngest.h"
 #include "fumidai/db/ScanMetadata.h"
@@ -25,8 +25,6 @@ namespace fumidai::cli {
 namespace {
 
 constexpr std::size_t kMaxBatchRows = 1'000'000;
-// With --skip-bad, bad lines are each reported up to this many; the rest are counted.
-constexpr std::uint64_t kMaxReportedBadLines = 10;
 // A scanner summary is a few hundred bytes.
 constexpr std::uintmax_t kMaxMetadataBytes = 16u << 20;
 

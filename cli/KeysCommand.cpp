@@ -33,12 +33,6 @@ struct KeysOptions {
   std::optional<std::string> url;
 };
 
-Result<db::Session> open_database(const std::optional<std::string>& url) {
-  auto location = db::locate_database(url);
-  if (!location) return location.error();
-  return db::open_current(location->conninfo);
-}
-
 // 64500 or AS64500.
 Result<std::int64_t> parse_asn(std::string_view text) {
   std::string_view digits = text;

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <signal.h>
 
 #include <atomic>
 #include <boost/json/parse.hpp>
@@ -19,6 +18,7 @@
 #include "FileRecordSink.h"
 #include "GrabFlags.h"
 #include "GrabRunner.h"
+#include "Interrupts.h"
 #include "TeeOutput.h"
 #include "TeeRecordSink.h"
 #include "fumidai/core/SystemClock.h"
@@ -39,10 +39,6 @@ namespace fumidai::cli {
 namespace {
 
 using scanner::ScanConfig;
-
-std::atomic<int> g_interrupts{0};
-
-void on_interrupt(int) { g_interrupts.fetch_add(1); }
 
 struct ScanOptions {
   std::vector<std::string> targets;
@@ -353,13 +349,6 @@ int finish_database(DatabaseSink& database, const ScanOptions& options, const st
   return 0;
 }
 
-void install_interrupt_handlers() {
-  struct sigaction action {};
-  action.sa_handler = on_interrupt;
-  ::sigaction(SIGINT, &action, nullptr);
-  ::sigaction(SIGTERM, &action, nullptr);
-}
-
 // scan --grab: stage 1 on its own threads feeds stage 2 on this one through
 // a bounded queue; -o receives the service records.
 int run_scan_and_grab(const ScanOptions& options, ScanConfig config) {
@@ -378,7 +367,7 @@ int run_scan_and_grab(const ScanOptions& options, ScanConfig config) {
   FileRecordSink file_sink(*output);
   TeeRecordSink both({&file_sink, database.get()});
   RecordSink& sink = database ? static_cast<RecordSink&>(both) : file_sink;
-  install_interrupt_handlers();
+  const std::atomic<int>& interrupts = install_interrupt_counter();
 
   scanner::TargetRouter router(setup->threads, options_per_thread(*setup).max_pending);
   config.hold_sending = [&router] { return router.above_high_water(); };
@@ -387,10 +376,10 @@ int run_scan_and_grab(const ScanOptions& options, ScanConfig config) {
   scanner::Scanner scan(std::move(config), clock, feed, stderr);
   Result<std::string> scan_summary = make_error("not run");
   std::thread stage1([&] {
-    scan_summary = scan.run(g_interrupts);
+    scan_summary = scan.run(interrupts);
     (void)feed.finish();
   });
-  auto grab_summary = run_grab(*setup, blocklist, router, sink, clock, options.quiet, g_interrupts);
+  auto grab_summary = run_grab(*setup, blocklist, router, sink, clock, options.quiet, interrupts);
   router.close();  // unblocks the receiver if stage 2 stopped early
   stage1.join();
   auto closed = output->close();
@@ -423,11 +412,11 @@ int run_scan(const ScanOptions& options) {
     database = std::move(*opened);
     *output = std::make_unique<TeeOutput>(std::move(*output), *database);
   }
-  install_interrupt_handlers();
+  const std::atomic<int>& interrupts = install_interrupt_counter();
 
   const auto metadata_path = config->metadata_path;
   scanner::Scanner scan(std::move(*config), clock, **output, stderr);
-  auto summary = scan.run(g_interrupts);
+  auto summary = scan.run(interrupts);
   auto finished = (*output)->finish();
   if (!summary) return report(summary.error());
   std::fprintf(stderr, "%s\n", summary->c_str());

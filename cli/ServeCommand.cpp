@@ -50,7 +50,7 @@ struct ServeOptions {
 };
 
 // "ADDR:PORT", "[v6]:PORT" or ":PORT" (all addresses).
-Result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& text) {
+Result<std::pair<std::string, std::uint16_t>> parse_serve_listen(const std::string& text) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos) return make_input_error(fmt::format("--listen {}: expected ADDR:PORT", text));
   std::string address = text.substr(0, colon);
@@ -66,7 +66,7 @@ Result<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& te
 }
 
 int run_serve(const ServeOptions& o) {
-  auto listen = parse_listen(o.listen);
+  auto listen = parse_serve_listen(o.listen);
   if (!listen) return report_error("serve", listen.error());
   if (o.tls_certificate.empty() != o.tls_key.empty())
     return report_error("serve", make_input_error("--tls-cert and --tls-key go together"));

@@ -9,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
-tools/build.sh build
+# The same build as tools/test.sh's first stage, so either command reuses the other's.
+tools/build.sh build -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG" -DFUMIDAI_UNITY_BUILD=ON
 fumidai=$PWD/build/fumidai
 lab=fumidai
 # The embedded database lives here whatever directory a command runs in.

@@ -38,7 +38,7 @@ stage "build (RelWithDebInfo)"
 # the sanitizer and fuzz stages need stack traces (line tables suffice).
 # One test per core; the lab tests run alone (RUN_SERIAL), the database tests
 # each in a database of their own.
-if tools/build.sh build -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG"; then run_ctest build -j "$(nproc)"; else
+if tools/build.sh build -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG" -DFUMIDAI_UNITY_BUILD=ON; then run_ctest build -j "$(nproc)"; else
   failed=$((failed + 1))
 fi
 # ctest keeps passing tests' output only in its log: the rule database's size and
@@ -47,8 +47,10 @@ stage "fingerprint database and Recog examples"
 grep -hE '^(rules: [0-9]|labels: [0-9]|eol: [0-9]|recog examples: [0-9])' build/Testing/Temporary/LastTest.log | sort -u
 
 stage "unit tests under ASan+UBSan"
+# Line tables only (-g1): enough for the sanitizers' stack traces, and much
+# less to compile than full debug information.
 if FUMIDAI_BUILD_TARGET=fumidai_sanitizer_targets tools/build.sh build-asan -DFUMIDAI_SANITIZE=ON -DFUMIDAI_LAB_TESTS=OFF \
-  -DCMAKE_BUILD_TYPE=Debug; then
+  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" -DFUMIDAI_UNITY_BUILD=ON; then
   # The unit suite as two gtest shards, one per core (tests/CMakeLists.txt).
   # Time in the tests is a ManualClock, so a busy machine changes no outcome.
   # The corpus replays are left to the libFuzzer stage (each fuzzer starts

@@ -14,7 +14,7 @@ using error_code = boost::system::error_code;
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
 // The kernel clamps this to net.core.somaxconn.
-constexpr int kBacklog = 65535;
+constexpr int kAcceptBacklog = 65535;
 
 // Errors that belong to the one connection being accepted (it was reset
 // while queued, ...); the listening socket is fine and accepting goes on.
@@ -50,7 +50,7 @@ Result<> DeviceWorker::listen(const DeviceEndpoint& endpoint) {
   if (socket.set_option(asio::socket_base::reuse_address(true), ec)) return fail("set SO_REUSEADDR on");
   if (socket.set_option(ReusePort(true), ec)) return fail("set SO_REUSEPORT on");
   if (socket.bind(endpoint.address, ec)) return fail("bind");
-  if (socket.listen(kBacklog, ec)) return fail("listen on");
+  if (socket.listen(kAcceptBacklog, ec)) return fail("listen on");
   acceptors_.push_back(std::move(acceptor));
   return {};
 }

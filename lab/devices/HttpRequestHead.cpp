@@ -2,15 +2,11 @@
 
 #include <algorithm>
 
+#include "fumidai/core/AsciiCase.h"
+#include "fumidai/core/Trim.h"
+
 namespace fumidai::lab {
 namespace {
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == y; });
-}
 
 // Whether the comma-separated list `value` holds `token` (lower case), any case.
 bool has_token(std::string_view value, std::string_view token) {
@@ -19,17 +15,11 @@ bool has_token(std::string_view value, std::string_view token) {
     std::string_view item = value.substr(0, comma);
     while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
     while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (iequals(item, token)) return true;
+    if (equals_lower(item, token)) return true;
     if (comma == std::string_view::npos) break;
     value.remove_prefix(comma + 1);
   }
   return false;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace
@@ -75,13 +65,13 @@ std::optional<HttpRequestHead> HttpRequestHead::parse(std::string_view head) {
     const std::size_t colon = header.find(':');
     if (colon == std::string_view::npos) continue;  // the empty line, or junk we need not judge
     const std::string_view name = header.substr(0, colon);
-    const std::string_view value = trim(header.substr(colon + 1));
-    if (iequals(name, "connection")) {
+    const std::string_view value = trim_blanks(header.substr(colon + 1));
+    if (equals_lower(name, "connection")) {
       close = close || has_token(value, "close");
       keep_alive = keep_alive || has_token(value, "keep-alive");
-    } else if (iequals(name, "content-length")) {
+    } else if (equals_lower(name, "content-length")) {
       request.has_body = request.has_body || value != "0";
-    } else if (iequals(name, "transfer-encoding")) {
+    } else if (equals_lower(name, "transfer-encoding")) {
       request.has_body = true;
     }
   }

@@ -4,21 +4,11 @@
 
 #include <algorithm>
 
+#include "fumidai/core/AsciiCase.h"
+#include "fumidai/core/Trim.h"
+
 namespace fumidai::lab {
 namespace {
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view lower_case) {
-  return a.size() == lower_case.size() &&
-         std::equal(a.begin(), a.end(), lower_case.begin(), [](char x, char y) { return lower(x) == y; });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // The next line of `rest` without its CRLF or LF; `rest` moves past it.
 std::string_view next_line(std::string_view& rest) {
@@ -45,9 +35,9 @@ std::optional<SsdpSearch> SsdpSearch::parse(std::string_view datagram) {
       return std::nullopt;
     }
     const std::string_view name = line.substr(0, colon);
-    const std::string_view value = trim(line.substr(colon + 1));
-    if (iequals(name, "man") || iequals(name, "st")) {
-      auto& field = iequals(name, "man") ? man : st;
+    const std::string_view value = trim_blanks(line.substr(colon + 1));
+    if (equals_lower(name, "man") || equals_lower(name, "st")) {
+      auto& field = equals_lower(name, "man") ? man : st;
       if (field) return std::nullopt;
       field = value;
     }

@@ -1,10 +1,13 @@
 #pragma once
-// ASCII-only case folding: protocol tokens and rule literals, never locale text.
+// ASCII-only case folding and classes: protocol tokens and rule literals,
+// never locale text (std::isdigit and kin depend on the locale).
 #include <algorithm>
 #include <string>
 #include <string_view>
 
 namespace fumidai {
+
+inline bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 
 inline char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 

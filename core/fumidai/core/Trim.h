@@ -13,4 +13,6 @@ inline std::string_view trim_blanks(std::string_view s) {
   return s;
 }
 
+inline bool is_blank_line(std::string_view line) { return trim_blanks(line).empty(); }
+
 }  // namespace fumidai

@@ -8,7 +8,7 @@
 namespace fumidai::db {
 namespace {
 
-constexpr std::size_t max_fields = 32;
+constexpr std::size_t kMaxAs2OrgFields = 32;
 constexpr std::size_t max_id_bytes = 128;
 constexpr std::size_t max_source_bytes = 64;
 constexpr std::size_t organization_fields = 5;  // org_id|changed|org_name|country|source
@@ -98,7 +98,7 @@ Result<std::optional<As2OrgRecord>> As2OrgLineParser::parse(std::string_view lin
     return std::nullopt;
   }
   if (section_ == Section::none) return make_input_error("a record before any '# format:' line");
-  auto fields = split_fields(line, '|', max_fields);
+  auto fields = split_fields(line, '|', kMaxAs2OrgFields);
   if (!fields) return fields.error();
   const std::size_t expected = section_ == Section::organizations ? organization_fields : as_fields;
   if (fields->size() < expected) {

@@ -18,7 +18,6 @@ namespace {
 // Limits on what one campaign may hold; the API's selections stay far below.
 constexpr std::size_t kMaxNameLength = 200;
 constexpr std::size_t kMaxRecipients = 1'000'000;
-constexpr std::size_t kMaxTokenLength = 512;
 
 constexpr const char* kSummaryColumns =
     "SELECT c.id, c.name, epoch_us(c.created), c.created_by, c.created_by_key_id, c.selection::text, c.grouping, "
@@ -343,7 +342,7 @@ Result<std::optional<CampaignLetter>> CampaignStore::acknowledge(std::int64_t ca
 }
 
 Result<std::optional<CampaignLetter>> CampaignStore::acknowledge_by_token(std::string_view token) {
-  if (token.empty() || token.size() > kMaxTokenLength) return std::optional<CampaignLetter>();
+  if (token.empty() || token.size() > kMaxLinkTokenLength) return std::optional<CampaignLetter>();
   return guarded("acknowledging a letter", [&]() -> Result<std::optional<CampaignLetter>> {
     pqxx::work tx(session_.connection());
     return acknowledge_row(tx, tx.exec_params("SELECT id, state, recipient_id FROM mail_outbox "

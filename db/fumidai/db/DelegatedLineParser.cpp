@@ -12,7 +12,7 @@
 namespace fumidai::db {
 namespace {
 
-constexpr std::size_t max_fields = 16;
+constexpr std::size_t kMaxDelegatedFields = 16;
 constexpr std::size_t max_registry_bytes = 16;
 
 bool is_registry(std::string_view text) {
@@ -47,16 +47,18 @@ std::vector<IpPrefix> ipv4_range_cidrs(std::uint32_t first, std::uint64_t count)
 
 Result<std::optional<DelegatedRow>> DelegatedLineParser::parse(std::string_view line) const {
   if (trim_blanks(line).empty() || line.front() == '#') return std::nullopt;
-  auto fields = split_fields(line, '|', max_fields);
+  auto fields = split_fields(line, '|', kMaxDelegatedFields);
   if (!fields) return fields.error();
   const auto& f = *fields;
   // The version line: version|registry|serial|records|startdate|enddate|UTCoffset.
-  if (!f[0].empty() && std::all_of(f[0].begin(), f[0].end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; })) {
+  if (!f[0].empty() &&
+      std::all_of(f[0].begin(), f[0].end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; })) {
     if (f.size() < 7) return make_input_error("a version line needs 7 fields");
     return std::nullopt;
   }
   if (f.size() < 7 && !(f.size() == 6 && f[5] == "summary")) {
-    return make_input_error(fmt::format("expected registry|cc|type|start|value|date|status, found {} fields", f.size()));
+    return make_input_error(
+        fmt::format("expected registry|cc|type|start|value|date|status, found {} fields", f.size()));
   }
   if (!is_registry(f[0])) return make_input_error(fmt::format("bad registry {:?}", f[0].substr(0, 32)));
   if (f[5] == "summary") return std::nullopt;

@@ -29,7 +29,7 @@ constexpr const char* kTrend =
     "LEFT JOIN scan_exposure e ON e.scan_id = s.id AND e.kind = 'service' AND e.asn = $1 "
     "GROUP BY s.id, s.started ORDER BY s.started, s.id";
 
-void prepare(pqxx::connection_base& c) {
+void prepare_isp_summary(pqxx::connection_base& c) {
   c.prepare("fumidai_api_isp_org", kOrganization);
   c.prepare("fumidai_api_isp_prefixes", kPrefixes);
   c.prepare("fumidai_api_isp_seen", kSeen);
@@ -41,7 +41,7 @@ void prepare(pqxx::connection_base& c) {
 
 Result<IspSummary> IspSummaryQuery::summary(std::int64_t asn) {
   return guarded("summarizing an ISP", [&]() -> Result<IspSummary> {
-    prepare(session_.connection());
+    prepare_isp_summary(session_.connection());
     pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(session_.connection());
     IspSummary out;
     out.asn = asn;

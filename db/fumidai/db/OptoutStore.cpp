@@ -12,7 +12,6 @@
 namespace fumidai::db {
 namespace {
 
-constexpr std::size_t kMaxTokenLength = 512;
 constexpr std::size_t kMaxFieldLength = 1024;
 
 // "expired" is not stored: a pending request past its expiry reads so.
@@ -117,7 +116,7 @@ Result<Optout> OptoutStore::request(const NewOptout& optout) {
 }
 
 Result<std::optional<Optout>> OptoutStore::verify(std::string_view token, TimePoint now) {
-  if (token.empty() || token.size() > kMaxTokenLength) return std::optional<Optout>();
+  if (token.empty() || token.size() > kMaxLinkTokenLength) return std::optional<Optout>();
   return guarded("verifying an opt-out", [&]() -> Result<std::optional<Optout>> {
     pqxx::work tx(session_.connection());
     // Verifying again (the link followed twice) finds it verified and keeps

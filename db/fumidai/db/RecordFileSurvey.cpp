@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "fumidai/core/Trim.h"
 #include "fumidai/db/RecordLineReader.h"
 
 namespace fumidai::db {
@@ -97,8 +98,6 @@ struct TsHandler {
   bool on_comment(json::string_view, error_code&) { return true; }
 };
 
-bool blank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
-
 // The file's SHA-256 in hex, read on its own.
 Result<std::string> file_sha256(const std::string& path) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> digest(EVP_MD_CTX_new(), EVP_MD_CTX_free);
@@ -147,7 +146,7 @@ Result<RecordFileSurvey> RecordFileSurvey::of(const std::string& path, std::size
       }
       continue;
     }
-    if (blank(line)) continue;
+    if (is_blank_line(line)) continue;
     parser.reset();
     parser.handler().reset();
     error_code ec;

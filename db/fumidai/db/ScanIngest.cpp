@@ -4,15 +4,12 @@
 
 #include <algorithm>
 
+#include "fumidai/core/Trim.h"
 #include "fumidai/db/Migrator.h"
 #include "fumidai/db/ScanCatalog.h"
 
 namespace fumidai::db {
-namespace {
-
-bool blank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
-
-}  // namespace
+namespace {}  // namespace
 
 Result<std::unique_ptr<ScanIngest>> ScanIngest::open(const std::string& conninfo, ScanMetadata metadata,
                                                      IngestOptions options, Clock& clock) {
@@ -63,7 +60,7 @@ Result<> ScanIngest::begin_source(std::string name) {
 }
 
 Result<> ScanIngest::add_line(std::string_view line, std::uint64_t line_number) {
-  if (blank(line)) return {};
+  if (is_blank_line(line)) return {};
   auto encoded = batch_.add_line(encoder_, line, line_number);
   if (!encoded) return make_input_error(fmt::format("{}:{}: {}", *source_, line_number, encoded.error().message));
   return added(encoded);

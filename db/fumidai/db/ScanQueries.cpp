@@ -29,7 +29,7 @@ ScanInfo scan_info(const pqxx::row& r) {
                   r[9].as<std::int64_t>()};
 }
 
-void prepare(pqxx::connection_base& c) {
+void prepare_scan_queries(pqxx::connection_base& c) {
   c.prepare("fumidai_api_scans", kList);
   c.prepare("fumidai_api_scan", kOne);
 }
@@ -50,7 +50,7 @@ Result<ScanPage> ScanQueries::list(const std::string& cursor, int limit) {
     before = std::stoll(*key);
   }
   return guarded("listing scans", [&]() -> Result<ScanPage> {
-    prepare(session_.connection());
+    prepare_scan_queries(session_.connection());
     pqxx::read_transaction tx(session_.connection());
     ScanPage page;
     for (const auto& r : tx.exec_prepared("fumidai_api_scans", before, limit + 1)) {
@@ -66,7 +66,7 @@ Result<ScanPage> ScanQueries::list(const std::string& cursor, int limit) {
 
 Result<std::optional<ScanInfo>> ScanQueries::get(std::int64_t id) {
   return guarded("reading a scan", [&]() -> Result<std::optional<ScanInfo>> {
-    prepare(session_.connection());
+    prepare_scan_queries(session_.connection());
     pqxx::read_transaction tx(session_.connection());
     const auto rows = tx.exec_prepared("fumidai_api_scan", id);
     if (rows.empty()) return std::optional<ScanInfo>{};

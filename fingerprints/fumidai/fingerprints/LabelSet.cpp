@@ -19,7 +19,7 @@ namespace {
 constexpr std::array<std::string_view, 5> kSeverities = {"critical", "high", "medium", "low", "info"};
 constexpr std::size_t kMaxExamples = 100;
 
-bool valid_id(std::string_view id) {
+bool valid_label_id(std::string_view id) {
   return !id.empty() && id.size() <= 100 && std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
   });
@@ -97,7 +97,7 @@ Result<LabelSet::Definition> parse_definition(const YamlReader& reader, const YA
   auto id = reader.scalar(node, "id", "label");
   if (!id) return id.error();
   if (!*id) return reader.error(node, "label: missing 'id'");
-  if (!valid_id(**id)) {
+  if (!valid_label_id(**id)) {
     return reader.error(node["id"], fmt::format("label: bad id '{}' (lower-case letters, digits and '-')", **id));
   }
   label.id = **id;

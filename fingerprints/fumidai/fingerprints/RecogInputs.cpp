@@ -4,6 +4,8 @@
 #include <optional>
 #include <utility>
 
+#include "fumidai/core/Hex.h"
+
 namespace fumidai::fingerprints {
 
 namespace {
@@ -33,13 +35,6 @@ constexpr InputRow kInputs[] = {
 
 bool is_trimmed_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-std::optional<int> hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return std::nullopt;
-}
-
 // One attribute of a name: its type as written and its unescaped value.
 // Which RDN it belonged to does not matter: Go regroups them by type.
 struct Attribute {
@@ -64,10 +59,10 @@ std::optional<std::vector<Attribute>> parse_rfc4514(std::string_view text) {
         continue;
       }
       if (i + 1 >= text.size()) return std::nullopt;
-      const auto high = hex_value(text[i + 1]);
-      const auto low = i + 2 < text.size() ? hex_value(text[i + 2]) : std::nullopt;
-      if (high && low) {
-        a.value += static_cast<char>(*high * 16 + *low);
+      const int high = hex_digit_value(text[i + 1]);
+      const int low = i + 2 < text.size() ? hex_digit_value(text[i + 2]) : -1;
+      if (high >= 0 && low >= 0) {
+        a.value += static_cast<char>(high * 16 + low);
         i += 2;
       } else {
         a.value += text[++i];

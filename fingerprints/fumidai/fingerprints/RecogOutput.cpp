@@ -6,16 +6,16 @@
 #include <charconv>
 #include <cmath>
 
+#include "fumidai/core/AsciiCase.h"
+
 namespace fumidai::fingerprints {
 
 namespace {
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   return true;
 }
 
@@ -66,8 +66,8 @@ constexpr std::pair<std::string_view, std::string_view> kDevices[] = {
 // Not "Firewall": Recog gives it to enterprise gateways (Cisco ASA,
 // FortiGate), whose VPN is their purpose, not a stepping-stone signal.
 constexpr std::string_view kRouterDevices[] = {
-    "Router",    "Broadband Router", "WAP", "Wireless Access Point", "DSL Modem", "ADSL Modem", "Cable Modem",
-    "DOCSIS Cable Modem",
+    "Router",    "Broadband Router", "WAP",         "Wireless Access Point",
+    "DSL Modem", "ADSL Modem",       "Cable Modem", "DOCSIS Cable Modem",
 };
 
 // Forward-proxy software as Recog names it; reverse proxies and load
@@ -109,7 +109,7 @@ std::string fs_component(std::string_view uri) {
         c = static_cast<char>(byte);
       }
     }
-    c = lower(c);
+    c = ascii_lower(c);
     if (c == ' ' || c == '\t') {
       out += '_';  // CPE has no blanks; interpolated versions may
     } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-') {

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cstring>
 
+#include "fumidai/core/AsciiCase.h"
+
 namespace fumidai::fingerprints {
 
 namespace {
-
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool is_alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
@@ -144,7 +144,7 @@ RecogPrefilter RecogPrefilter::from_pattern(std::string_view pattern, bool casel
   }
   if (fold)
     for (std::string& prefix : prefixes)
-      for (char& c : prefix) c = lower(c);
+      for (char& c : prefix) c = ascii_lower(c);
   filter.prefixes_ = std::move(prefixes);
   filter.caseless_ = fold;
   return filter;
@@ -159,7 +159,7 @@ bool RecogPrefilter::at(std::string_view subject, std::size_t position) const {
       continue;
     }
     std::size_t k = 0;
-    while (k < prefix.size() && lower(rest[k]) == prefix[k]) ++k;
+    while (k < prefix.size() && ascii_lower(rest[k]) == prefix[k]) ++k;
     if (k == prefix.size()) return true;
   }
   return false;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "fumidai/core/Hex.h"
 #include "fumidai/scanner/probes/text/SafeText.h"
 
 namespace fumidai::fingerprints {
@@ -15,13 +16,6 @@ namespace {
 constexpr std::size_t kNone = std::string::npos;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-std::optional<int> hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return std::nullopt;
-}
 
 std::string utf8_bytes(std::uint32_t cp) {
   std::string out;
@@ -262,14 +256,15 @@ class Translator {
     std::uint32_t cp = 0;
     if (j < in_.size() && in_[j] == '{') {
       std::size_t digits = 0;
-      for (++j; j < in_.size() && hex_value(in_[j]) && digits < 6; ++j, ++digits) cp = cp * 16 + *hex_value(in_[j]);
+      for (++j; j < in_.size() && hex_digit_value(in_[j]) >= 0 && digits < 6; ++j, ++digits)
+        cp = cp * 16 + hex_digit_value(in_[j]);
       if (digits == 0 || j >= in_.size() || in_[j] != '}' || cp > 0x10FFFF) return std::nullopt;
       i_ = j + 1;
       return cp;
     }
     for (int k = 0; k < 4; ++k, ++j) {
-      if (j >= in_.size() || !hex_value(in_[j])) return std::nullopt;
-      cp = cp * 16 + *hex_value(in_[j]);
+      if (j >= in_.size() || hex_digit_value(in_[j]) < 0) return std::nullopt;
+      cp = cp * 16 + hex_digit_value(in_[j]);
     }
     i_ = j;
     return cp;
@@ -335,7 +330,7 @@ class Translator {
       return end == std::string_view::npos ? n : end + 1 - i_;
     };
     if (e == 'x') {
-      while (n < 4 && i_ + n < in_.size() && hex_value(in_[i_ + n])) ++n;
+      while (n < 4 && i_ + n < in_.size() && hex_digit_value(in_[i_ + n]) >= 0) ++n;
     } else if (is_digit(e)) {
       while (n < 4 && i_ + n < in_.size() && is_digit(in_[i_ + n])) ++n;
     } else if ((e == 'p' || e == 'P') && i_ + 2 < in_.size() && in_[i_ + 2] == '{') {

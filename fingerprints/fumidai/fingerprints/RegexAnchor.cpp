@@ -2,23 +2,16 @@
 
 #include <optional>
 
+#include "fumidai/core/AsciiCase.h"
+#include "fumidai/core/Hex.h"
 #include "fumidai/fingerprints/Anchor.h"
 
 namespace fumidai::fingerprints {
 
 namespace {
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool digit(char c) { return c >= '0' && c <= '9'; }
 bool alnum(char c) { return digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-int hex_value(char c) {
-  if (digit(c)) return c - '0';
-  c = lower(c);
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
 
 class Scanner {
  public:
@@ -49,7 +42,7 @@ class Scanner {
     }
     end_run();
     std::string out;
-    for (const char c : best_) out += lower(c);
+    for (const char c : best_) out += ascii_lower(c);
     if (out.size() < Anchor::kMinRegexBytes) return {};
     if (out.size() > Anchor::kMaxBytes) out.resize(Anchor::kMaxBytes);
     return out;
@@ -147,8 +140,8 @@ class Scanner {
         if (i_ < p_.size() && p_[i_] == '{') break;  // \x{…}: a code point, skipped below
         // \xHH takes up to two hex digits ("\xA" is 0x0A); bare "\x" is NUL.
         int value = 0;
-        for (int n = 0; n < 2 && i_ < p_.size() && hex_value(p_[i_]) >= 0; ++n)
-          value = value * 16 + hex_value(p_[i_++]);
+        for (int n = 0; n < 2 && i_ < p_.size() && hex_digit_value(p_[i_]) >= 0; ++n)
+          value = value * 16 + hex_digit_value(p_[i_++]);
         literal = static_cast<char>(value);
         break;
       }

@@ -16,7 +16,7 @@ constexpr std::size_t kMaxIdBytes = 100;
 constexpr int kMaxPriority = 1000;
 constexpr std::array<std::string_view, 6> kExpectKeys = {"vendor", "product", "version", "device", "cpe", "category"};
 
-bool valid_id(std::string_view id) {
+bool valid_rule_id(std::string_view id) {
   const auto ok = [](char c, bool first) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (!first && (c == '.' || c == '-'));
   };
@@ -67,7 +67,7 @@ class Parser {
     auto id = reader_.scalar(node, "id", "rule");
     if (!id) return id.error();
     if (!*id) return reader_.error(node, "rule: missing 'id'");
-    if (!valid_id(**id)) {
+    if (!valid_rule_id(**id)) {
       return reader_.error(node["id"], fmt::format("rule: bad id '{}' (lower-case letters, digits, '.' and '-', "
                                                    "starting with a letter or digit, at most {} bytes)",
                                                    **id, kMaxIdBytes));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fumidai/core/AsciiCase.h"
+#include "fumidai/core/Trim.h"
 #include "fumidai/mail/Base64.h"
 
 namespace fumidai::mail {
@@ -14,12 +15,6 @@ namespace {
 
 constexpr std::size_t kMaxFields = 1000;  // header fields per block
 constexpr std::size_t kMaxParts = 100;    // parts per multipart
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
-  return text;
-}
 
 // Header fields: lower-case names, unfolded values; stops at the first empty line.
 struct Block {
@@ -43,13 +38,14 @@ Block read_fields(std::string_view text) {
     if ((line.front() == ' ' || line.front() == '\t')) {
       if (!block.fields.empty() && block.fields.back().second.size() < BounceReport::kMaxField * 4) {
         block.fields.back().second += ' ';
-        block.fields.back().second += trim(line);
+        block.fields.back().second += trim_blanks(line);
       }
       continue;
     }
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos || block.fields.size() == kMaxFields) continue;
-    block.fields.emplace_back(ascii_lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
+    block.fields.emplace_back(ascii_lower(trim_blanks(line.substr(0, colon))),
+                              std::string(trim_blanks(line.substr(colon + 1))));
   }
   block.rest = text;
   return block;
@@ -63,14 +59,14 @@ struct ContentType {
 ContentType parse_content_type(std::string_view value) {
   ContentType out;
   const std::size_t semi = value.find(';');
-  out.type = ascii_lower(trim(value.substr(0, semi)));
+  out.type = ascii_lower(trim_blanks(value.substr(0, semi)));
   std::string_view rest = semi == std::string_view::npos ? std::string_view{} : value.substr(semi + 1);
   while (!rest.empty()) {
-    rest = trim(rest);
+    rest = trim_blanks(rest);
     const std::size_t eq = rest.find('=');
     if (eq == std::string_view::npos) break;
-    const std::string name = ascii_lower(trim(rest.substr(0, eq)));
-    rest = trim(rest.substr(eq + 1));
+    const std::string name = ascii_lower(trim_blanks(rest.substr(0, eq)));
+    rest = trim_blanks(rest.substr(eq + 1));
     std::string param;
     if (!rest.empty() && rest.front() == '"') {
       std::size_t i = 1;
@@ -83,7 +79,7 @@ ContentType parse_content_type(std::string_view value) {
       rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next + 1);
     } else {
       const std::size_t next = rest.find(';');
-      param = trim(rest.substr(0, next));
+      param = trim_blanks(rest.substr(0, next));
       rest = next == std::string_view::npos ? std::string_view{} : rest.substr(next + 1);
     }
     out.params.emplace(name, std::move(param));
@@ -131,7 +127,7 @@ std::vector<std::string_view> split_multipart(std::string_view body, std::string
   while (pos < body.size() && parts.size() < kMaxParts) {
     const std::size_t lf = body.find('\n', pos);
     const std::size_t end = lf == std::string_view::npos ? body.size() : lf;
-    const std::string_view line = trim(body.substr(pos, end - pos));
+    const std::string_view line = trim_blanks(body.substr(pos, end - pos));
     if (line.starts_with(delimiter)) {
       if (part_start) {
         std::size_t part_end = pos;  // drop the CRLF before the delimiter
@@ -159,7 +155,7 @@ std::string printable(std::string_view text) {
 // "rfc822; user@example.com" -> "user@example.com"
 std::string after_type(std::string_view value) {
   const std::size_t semi = value.find(';');
-  return printable(trim(semi == std::string_view::npos ? value : value.substr(semi + 1)));
+  return printable(trim_blanks(semi == std::string_view::npos ? value : value.substr(semi + 1)));
 }
 
 struct Findings {
@@ -174,12 +170,12 @@ void read_status(std::string_view text, Findings& found) {
     block = read_fields(block.rest);
     const auto action = block.get("action");
     if (!action) continue;
-    const std::string lower = ascii_lower(trim(action->substr(0, action->find('('))));
+    const std::string lower = ascii_lower(trim_blanks(action->substr(0, action->find('('))));
     if (lower != "failed") continue;
     BounceReport report;
     report.action = lower;
     report.recipient = after_type(block.get("final-recipient").value_or(block.get("original-recipient").value_or("")));
-    report.status = printable(trim(block.get("status").value_or("")));
+    report.status = printable(trim_blanks(block.get("status").value_or("")));
     report.diagnostic = after_type(block.get("diagnostic-code").value_or(""));
     found.failed = std::move(report);
   }
@@ -188,10 +184,10 @@ void read_status(std::string_view text, Findings& found) {
 void read_original(std::string_view text, Findings& found) {
   const Block headers = read_fields(text);
   if (auto id = headers.get("message-id")) {
-    std::string_view value = trim(*id);
+    std::string_view value = trim_blanks(*id);
     if (value.starts_with('<')) value.remove_prefix(1);
     if (const std::size_t close = value.find('>'); close != std::string_view::npos) value = value.substr(0, close);
-    found.message_id = printable(trim(value));
+    found.message_id = printable(trim_blanks(value));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "fumidai/core/Trim.h"
 #include "fumidai/core/Utf8.h"
 
 namespace fumidai::mail {
@@ -16,12 +17,6 @@ bool is_name_char(char c) {
 
 bool is_blank(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
 }
 
 // A section being read: where its nodes go, and the schema its names resolve
@@ -61,7 +56,7 @@ class Parser {
       const std::string_view content = text_.substr(open + 2, close - open - 2);
       const char sigil = content.empty() ? 0 : content.front();
       const bool has_sigil = sigil == '#' || sigil == '^' || sigil == '/' || sigil == '!';
-      const std::string_view name = trim(has_sigil ? content.substr(1) : content);
+      const std::string_view name = trim_blanks(has_sigil ? content.substr(1) : content);
       const std::string tag = "{{" + std::string(content.substr(0, 80)) + "}}";
       if (sigil != '!' && (name.empty() || !std::all_of(name.begin(), name.end(), is_name_char) ||
                            content.find('\n') != std::string_view::npos))

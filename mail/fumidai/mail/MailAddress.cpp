@@ -9,11 +9,6 @@ namespace {
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// RFC 5322 3.2.3 atext.
-bool is_atext(char c) {
-  return is_alpha(c) || is_digit(c) || std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
-}
-
 // The address as it may appear in a message: printable ASCII kept, any other
 // byte as \xNN, so a hostile value cannot break the line it is reported on.
 std::string quoted(std::string_view text) {
@@ -37,6 +32,10 @@ Error bad(std::string_view text, std::string_view why) {
 }
 
 }  // namespace
+
+bool is_atext(char c) {
+  return is_alpha(c) || is_digit(c) || std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
+}
 
 Result<MailAddress> MailAddress::parse(std::string_view text) {
   if (text.empty()) return bad(text, "empty");

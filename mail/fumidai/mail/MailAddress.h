@@ -24,4 +24,7 @@ struct MailAddress {
   bool operator==(const MailAddress&) const = default;
 };
 
+// RFC 5322 3.2.3 atext: the characters a dot-atom is made of.
+bool is_atext(char c);
+
 }  // namespace fumidai::mail

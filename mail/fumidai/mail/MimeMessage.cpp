@@ -6,8 +6,10 @@
 #include <string_view>
 
 #include "fumidai/core/AsciiCase.h"
+#include "fumidai/core/Trim.h"
 #include "fumidai/core/Utf8.h"
 #include "fumidai/mail/Base64.h"
+#include "fumidai/mail/MailAddress.h"
 
 namespace fumidai::mail {
 
@@ -17,11 +19,6 @@ constexpr std::size_t kLineLimit = 78;       // RFC 5322 2.1.1's SHOULD
 constexpr std::size_t kEncodedWordMax = 75;  // RFC 2047 2
 constexpr std::string_view kWordOpen = "=?UTF-8?B?";
 constexpr std::string_view kWordClose = "?=";
-
-bool is_atext(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
-}
 
 bool is_ascii(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
@@ -193,18 +190,12 @@ bool is_token(std::string_view text) {
   });
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  return text;
-}
-
 Result<std::vector<std::string>> content_type_parts(std::string_view value) {
   std::vector<std::string> parts;
   std::size_t start = 0;
   while (start <= value.size()) {
     const std::size_t semi = std::min(value.find(';', start), value.size());
-    const std::string_view part = trim(value.substr(start, semi - start));
+    const std::string_view part = trim_blanks(value.substr(start, semi - start));
     const std::size_t sep = part.find(parts.empty() ? '/' : '=');
     if (sep == std::string_view::npos || !is_token(part.substr(0, sep)) || !is_token(part.substr(sep + 1)))
       return make_input_error("attachment content_type: not type/subtype[; name=value]: \"" +

@@ -116,7 +116,7 @@ ApiResponse create(const Service& service, const ApiRequest& request, HandlerCon
   return response;
 }
 
-ApiResponse list(const ApiRequest& request, HandlerContext& context) {
+ApiResponse list_campaigns(const ApiRequest& request, HandlerContext& context) {
   auto session = context.database();
   if (!session) return JsonBody::error(session.error());
   db::CampaignStore store(**session);
@@ -253,7 +253,7 @@ void register_campaign_routes(RouteRegistry& registry, Service service) {
        Access::not_researcher,
        {},
        [service](const ApiRequest& request, HandlerContext& context) { return create(service, request, context); }});
-  registry.add({"GET", "/v1/campaigns", "campaigns.list", Access::not_researcher, {}, list});
+  registry.add({"GET", "/v1/campaigns", "campaigns.list", Access::not_researcher, {}, list_campaigns});
   registry.add({"GET", "/v1/campaigns/{id}", "campaigns.get", Access::not_researcher, {}, get});
   registry.add(
       {"GET", "/v1/campaigns/{id}/recipients", "campaigns.recipients", Access::not_researcher, {}, recipients});

@@ -72,7 +72,7 @@ ApiResponse request_optout(const Service& service, const ApiRequest& request, Ha
   return response;
 }
 
-ApiResponse list(const ApiRequest&, HandlerContext& context) {
+ApiResponse list_optouts(const ApiRequest&, HandlerContext& context) {
   auto session = context.database();
   if (!session) return JsonBody::error(session.error());
   db::OptoutStore store(**session);
@@ -125,7 +125,7 @@ void register_optout_routes(RouteRegistry& registry, Service service) {
                 [service](const ApiRequest& request, HandlerContext& context) {
                   return request_optout(service, request, context);
                 }});
-  registry.add({"GET", "/v1/optouts", "optouts.list", Access::admin, {}, list});
+  registry.add({"GET", "/v1/optouts", "optouts.list", Access::admin, {}, list_optouts});
   registry.add({"GET", "/v1/optouts/verify/{token}", "optouts.verify_form", Access::open, {}, verify_form});
   registry.add({"POST", "/v1/optouts/verify/{token}", "optouts.verify", Access::open, {}, verify});
 }

@@ -13,29 +13,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "fumidai/core/Hex.h"
+
 namespace fumidai::scanner {
 namespace {
 
-constexpr char kHex[] = "0123456789abcdef";
 // The hex key, a line end and room for stray whitespace.
 constexpr std::size_t kMaxFileBytes = 2 * CanaryKey::kMaxBytes + 64;
-
-std::string to_hex(const std::uint8_t* bytes, std::size_t size) {
-  std::string hex;
-  hex.reserve(2 * size);
-  for (std::size_t i = 0; i < size; ++i) {
-    hex += kHex[bytes[i] >> 4];
-    hex += kHex[bytes[i] & 0xf];
-  }
-  return hex;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string_view trim_whitespace(std::string_view s) {
   const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
@@ -63,8 +47,8 @@ Result<CanaryKey> CanaryKey::from_hex(std::string_view hex) {
   std::vector<std::uint8_t> bytes;
   bytes.reserve(hex.size() / 2);
   for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int high = hex_value(hex[i]);
-    const int low = hex_value(hex[i + 1]);
+    const int high = hex_digit_value(hex[i]);
+    const int low = hex_digit_value(hex[i + 1]);
     if (high < 0 || low < 0) return make_input_error("canary key: not hex");
     bytes.push_back(static_cast<std::uint8_t>(high << 4 | low));
   }
@@ -101,7 +85,7 @@ Result<void> CanaryKey::write_new(const std::string& path) {
   std::array<std::uint8_t, kNewKeyBytes> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
     return make_error("cannot make a canary key: OpenSSL's random generator failed");
-  const std::string text = to_hex(bytes.data(), bytes.size()) + "\n";
+  const std::string text = to_hex(std::span(bytes.data(), bytes.size())) + "\n";
   OPENSSL_cleanse(bytes.data(), bytes.size());
   const FdCloser file{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)};
   if (file.fd < 0) return make_input_error(fmt::format("cannot create {}: {}", path, std::strerror(errno)));
@@ -122,7 +106,7 @@ std::string CanaryKey::proof(std::string_view token) const {
   // Cannot fail for SHA-256 with a key and message in memory.
   HMAC(EVP_sha256(), bytes_.data(), static_cast<int>(bytes_.size()),
        reinterpret_cast<const unsigned char*>(token.data()), token.size(), mac.data(), &size);
-  return to_hex(mac.data(), size);
+  return to_hex(std::span(mac.data(), size));
 }
 
 std::string CanaryKey::answer(std::string_view token) const {

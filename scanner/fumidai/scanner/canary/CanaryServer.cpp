@@ -2,18 +2,17 @@
 
 #include <fmt/format.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "fumidai/core/AsioNothrow.h"
 #include "fumidai/scanner/canary/CanarySession.h"
 
 namespace fumidai::scanner {
 namespace {
 
 namespace asio = boost::asio;
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 // The kernel clamps this to net.core.somaxconn.
 constexpr int kBacklog = 1024;

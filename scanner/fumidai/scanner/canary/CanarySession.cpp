@@ -2,19 +2,18 @@
 
 #include <fmt/format.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <string>
 
+#include "fumidai/core/AsioNothrow.h"
 #include "fumidai/scanner/canary/CanaryRequestHead.h"
 
 namespace fumidai::scanner {
 namespace {
 
 namespace asio = boost::asio;
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 constexpr std::string_view kBadRequest =
     "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\n"

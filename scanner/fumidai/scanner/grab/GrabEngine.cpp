@@ -2,13 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <exception>
 
+#include "fumidai/core/AsioNothrow.h"
 #include "fumidai/scanner/grab/ProbeSession.h"
 #include "fumidai/scanner/probes/tls/TlsDescription.h"
 
@@ -70,7 +70,7 @@ asio::awaitable<void> GrabEngine::ticker() {
     tick();
     if (finished()) break;
     timer_->expires_after(options_.tick);
-    co_await timer_->async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await timer_->async_wait(nothrow);
   }
   if (on_finished_) on_finished_();
 }

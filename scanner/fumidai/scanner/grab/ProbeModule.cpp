@@ -2,6 +2,13 @@
 
 namespace fumidai::scanner {
 
+ProbeOutcome outcome_from_error(const Error& error) {
+  ProbeOutcome outcome;
+  outcome.status = GrabStatus::application_error;
+  outcome.error = error.message;
+  return outcome;
+}
+
 ProbeOutcome outcome_from_io(const IoStatus& status, boost::json::object data) {
   ProbeOutcome outcome;
   outcome.data = std::move(data);

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "fumidai/core/Error.h"
 #include "fumidai/scanner/grab/GrabStatus.h"
 #include "fumidai/scanner/grab/ProbeSession.h"
 
@@ -42,5 +43,9 @@ class ProbeModule {
 // The outcome for an I/O failure in `phase`: a timeout is io-timeout, a TLS
 // failure handshake-error, anything else (closed, reset) protocol-error.
 ProbeOutcome outcome_from_io(const IoStatus& status, boost::json::object data = {});
+// The outcome for a probe that could not go on (application-error). Built
+// outside the coroutines: GCC 12 reports a mismatched coroutine frame delete
+// (-Wmismatched-new-delete) for an early co_return of one built in place.
+ProbeOutcome outcome_from_error(const Error& error);
 
 }  // namespace fumidai::scanner

@@ -2,18 +2,17 @@
 
 #include <fmt/format.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "fumidai/core/AsioNothrow.h"
 #include "fumidai/scanner/probes/tls/TlsDescription.h"
 
 namespace fumidai::scanner {
 namespace {
 
 namespace asio = boost::asio;
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 }  // namespace
 

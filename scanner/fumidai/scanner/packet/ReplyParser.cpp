@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "fumidai/scanner/packet/ByteOrder.h"
+#include "fumidai/scanner/packet/FrameLayout.h"
 
 namespace fumidai::scanner {
 namespace {
 
-constexpr std::size_t kEth = 14;
-constexpr std::uint8_t kProtocolIcmp = 1, kProtocolTcp = 6, kProtocolUdp = 17;
+constexpr std::size_t kEth = kIpHeader;
 constexpr std::uint8_t kIcmpUnreachable = 3;
 
 // An IPv4 packet's header and what follows it up to the total length, or up
@@ -46,7 +46,7 @@ std::optional<Ipv4View> parse_frame(std::span<const std::uint8_t> frame, std::ui
 }  // namespace
 
 std::optional<TcpReply> parse_tcp_reply(std::span<const std::uint8_t> frame) {
-  const auto ip = parse_frame(frame, kProtocolTcp);
+  const auto ip = parse_frame(frame, kIpProtocolTcp);
   if (!ip) return std::nullopt;
   const auto tcp = ip->body;
   const std::size_t tcp_header = std::size_t{tcp.size() >= 20 ? tcp[12] >> 4u : 0u} * 4;
@@ -58,7 +58,7 @@ std::optional<TcpReply> parse_tcp_reply(std::span<const std::uint8_t> frame) {
 }
 
 std::optional<UdpReply> parse_udp_reply(std::span<const std::uint8_t> frame) {
-  const auto ip = parse_frame(frame, kProtocolUdp, /*allow_cut=*/true);
+  const auto ip = parse_frame(frame, kIpProtocolUdp, /*allow_cut=*/true);
   if (!ip || ip->body.size() < 8) return std::nullopt;
   const auto udp = ip->body;
   const std::size_t length = get16(udp.data() + 4);
@@ -76,7 +76,7 @@ std::optional<UdpReply> parse_udp_reply(std::span<const std::uint8_t> frame) {
 std::optional<IcmpUnreachable> parse_icmp_unreachable(std::span<const std::uint8_t> frame) {
   // The quote may be long (Linux quotes up to 576 bytes); the capture keeps
   // only the headers.
-  const auto ip = parse_frame(frame, kProtocolIcmp, /*allow_cut=*/true);
+  const auto ip = parse_frame(frame, kIpProtocolIcmp, /*allow_cut=*/true);
   if (!ip || ip->body.size() < 8 || ip->body[0] != kIcmpUnreachable) return std::nullopt;
   // The quote: at least the original IPv4 header and 8 bytes of its UDP
   // header (RFC 792). Its total length is that of the original datagram, not
@@ -84,7 +84,7 @@ std::optional<IcmpUnreachable> parse_icmp_unreachable(std::span<const std::uint8
   const auto quote = ip->body.subspan(8);
   if (quote.size() < 20) return std::nullopt;
   const std::size_t ihl = std::size_t{quote[0] & 0x0fu} * 4;
-  if ((quote[0] >> 4) != 4 || ihl < 20 || quote.size() < ihl + 8 || quote[9] != kProtocolUdp) return std::nullopt;
+  if ((quote[0] >> 4) != 4 || ihl < 20 || quote.size() < ihl + 8 || quote[9] != kIpProtocolUdp) return std::nullopt;
   if ((get16(quote.data() + 6) & 0x1fff) != 0) return std::nullopt;  // about a later fragment: no UDP header
   const auto h = ip->header.data();
   const auto q = quote.data();

@@ -5,14 +5,12 @@
 
 #include "fumidai/scanner/packet/ByteOrder.h"
 #include "fumidai/scanner/packet/Checksum.h"
+#include "fumidai/scanner/packet/FrameLayout.h"
 
 namespace fumidai::scanner {
 namespace {
 
-constexpr std::size_t kIp = 14;
-constexpr std::size_t kUdp = 34;
-constexpr std::uint8_t kTtl = 255;
-constexpr std::uint8_t kProtocolUdp = 17;
+constexpr std::size_t kUdp = kProbeTransport;
 
 }  // namespace
 
@@ -22,12 +20,12 @@ UdpProbeBuilder::UdpProbeBuilder(const MacAddress& source_mac, const MacAddress&
   std::copy(source_mac.begin(), source_mac.end(), f + 6);
   put16(f + 12, 0x0800);
   // IPv4: version 4, IHL 5, DF clear, TTL, protocol UDP; length/id/dst/checksum per probe.
-  f[kIp] = 0x45;
-  f[kIp + 8] = kTtl;
-  f[kIp + 9] = kProtocolUdp;
-  put32(f + kIp + 12, source_ip);
-  ip_sum_ = checksum_partial({f + kIp, 20});
-  udp_sum_ = pseudo_header_sum(source_ip, 0, kProtocolUdp, 0);
+  f[kIpHeader] = 0x45;
+  f[kIpHeader + 8] = kProbeTtl;
+  f[kIpHeader + 9] = kIpProtocolUdp;
+  put32(f + kIpHeader + 12, source_ip);
+  ip_sum_ = checksum_partial({f + kIpHeader, 20});
+  udp_sum_ = pseudo_header_sum(source_ip, 0, kIpProtocolUdp, 0);
 }
 
 std::size_t UdpProbeBuilder::build(const UdpProbe& p, std::size_t payload_size, std::span<std::uint8_t> frame) const {
@@ -36,11 +34,11 @@ std::size_t UdpProbeBuilder::build(const UdpProbe& p, std::size_t payload_size, 
   std::copy(template_.begin(), template_.end(), f);
   const auto udp_length = static_cast<std::uint16_t>(8 + payload_size);
   const auto ip_length = static_cast<std::uint16_t>(20 + udp_length);
-  put16(f + kIp + 2, ip_length);
-  put16(f + kIp + 4, p.ip_id);
-  put32(f + kIp + 16, p.destination);
+  put16(f + kIpHeader + 2, ip_length);
+  put16(f + kIpHeader + 4, p.ip_id);
+  put32(f + kIpHeader + 16, p.destination);
   const std::uint32_t dst_sum = (p.destination >> 16) + (p.destination & 0xffff);
-  put16(f + kIp + 10, checksum_finish(ip_sum_ + ip_length + p.ip_id + dst_sum));
+  put16(f + kIpHeader + 10, checksum_finish(ip_sum_ + ip_length + p.ip_id + dst_sum));
   put16(f + kUdp, p.source_port);
   put16(f + kUdp + 2, p.destination_port);
   put16(f + kUdp + 4, udp_length);

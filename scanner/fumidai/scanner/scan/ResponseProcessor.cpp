@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "fumidai/scanner/packet/FrameLayout.h"
 #include "fumidai/scanner/packet/ReplyParser.h"
 #include "fumidai/scanner/target/Ipv4.h"
 #include "fumidai/scanner/udp/UdpCookie.h"
@@ -10,8 +11,7 @@
 namespace fumidai::scanner {
 namespace {
 
-constexpr std::size_t kIpProtocolOffset = 14 + 9;
-constexpr std::uint8_t kProtocolIcmp = 1, kProtocolTcp = 6, kProtocolUdp = 17;
+constexpr std::size_t kIpProtocolOffset = kIpHeader + 9;
 constexpr int kIcmpUnreachable = 3;
 
 }  // namespace
@@ -31,13 +31,13 @@ void ResponseProcessor::handle_frame(std::span<const std::uint8_t> frame) {
   // The parsers check everything; this only picks which one.
   if (frame.size() <= kIpProtocolOffset) return;
   switch (frame[kIpProtocolOffset]) {
-    case kProtocolTcp:
+    case kIpProtocolTcp:
       handle_tcp(frame);
       break;
-    case kProtocolUdp:
+    case kIpProtocolUdp:
       if (udp_payloads_ != nullptr) handle_udp(frame);
       break;
-    case kProtocolIcmp:
+    case kIpProtocolIcmp:
       if (udp_payloads_ != nullptr) handle_icmp(frame);
       break;
     default:

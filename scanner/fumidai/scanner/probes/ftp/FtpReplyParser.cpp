@@ -4,13 +4,12 @@
 #include <cstring>
 #include <string_view>
 
+#include "fumidai/core/AsciiCase.h"
 #include "fumidai/scanner/probes/text/SafeText.h"
 
 namespace fumidai::scanner {
 
 namespace {
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Where the first byte is that `line` cannot begin a reply with (npos: none
 // so far), judged on the bytes there are so far, so that a peer speaking
@@ -19,8 +18,8 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // is "220\r\n": take_line() checks the whole line.
 std::size_t first_bad_byte(std::string_view line) {
   if (!line.empty() && (line[0] < '1' || line[0] > '5')) return 0;
-  if (line.size() > 1 && !is_digit(line[1])) return 1;
-  if (line.size() > 2 && !is_digit(line[2])) return 2;
+  if (line.size() > 1 && !is_ascii_digit(line[1])) return 1;
+  if (line.size() > 2 && !is_ascii_digit(line[2])) return 2;
   if (line.size() > 3 && line[3] != ' ' && line[3] != '-' && line[3] != '\r') return 3;
   return std::string_view::npos;
 }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "fumidai/core/Hex.h"
 #include "fumidai/scanner/probes/http/AsciiText.h"
 #include "fumidai/scanner/probes/http/Url.h"
 #include "fumidai/scanner/probes/text/SafeText.h"
@@ -68,13 +69,6 @@ void put_utf8(std::uint32_t cp, TextSink& sink) {
   }
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // A numeric reference "#NN;" or "#xHH;" at the start of `s` (after the '&'):
 // its length and code point. At most 8 digits are read, which bounds the
 // look-ahead and keeps the value from overflowing.
@@ -85,7 +79,7 @@ std::optional<std::pair<std::size_t, std::uint32_t>> numeric_reference(std::stri
   const std::size_t digits_start = i;
   std::uint32_t value = 0;
   for (; i < s.size() && i - digits_start < 8; ++i) {
-    const int digit = hex ? hex_value(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
+    const int digit = hex ? hex_digit_value(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
     if (digit < 0) break;
     value = value * (hex ? 16 : 10) + static_cast<std::uint32_t>(digit);
   }

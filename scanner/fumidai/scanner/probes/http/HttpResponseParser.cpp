@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 
+#include "fumidai/core/AsciiCase.h"
 #include "fumidai/scanner/probes/http/AsciiText.h"
 #include "fumidai/scanner/probes/http/HtmlExtractor.h"
 #include "fumidai/scanner/probes/http/Url.h"
@@ -23,8 +24,6 @@ constexpr std::uint64_t kMaxU64 = std::numeric_limits<std::uint64_t>::max();
 
 // "HTTP/1.1 200" and the byte after it: what can_start_status_line judges.
 constexpr std::size_t kStatusPrefix = 13;
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -51,7 +50,7 @@ bool can_start_status_line(std::string_view line) {
     else if (i == 9)
       ok = c >= '1' && c <= '9';
     else if (i < 12)
-      ok = is_digit(c);
+      ok = is_ascii_digit(c);
     else
       ok = c == ' ' || c == '\r';
     if (!ok) return false;
@@ -72,7 +71,7 @@ std::optional<std::uint64_t> parse_decimal(std::string_view s) {
   if (s.empty()) return std::nullopt;
   std::uint64_t value = 0;
   for (const char c : s) {
-    if (!is_digit(c)) return std::nullopt;
+    if (!is_ascii_digit(c)) return std::nullopt;
     const auto digit = static_cast<std::uint64_t>(c - '0');
     if (value > (kMaxU64 - digit) / 10) return std::nullopt;
     value = value * 10 + digit;

@@ -15,15 +15,6 @@ namespace {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-// Built outside the coroutines: GCC 12 reports a mismatched coroutine frame
-// delete (-Wmismatched-new-delete) for an early co_return of one built in place.
-ProbeOutcome no_token(const Error& error) {
-  ProbeOutcome outcome;
-  outcome.status = GrabStatus::application_error;
-  outcome.error = error.message;
-  return outcome;
-}
-
 std::string plain_request(std::string_view user_agent) {
   return fmt::format("GET / HTTP/1.0\r\nUser-Agent: {}\r\nAccept: */*\r\n\r\n", user_agent);
 }
@@ -197,7 +188,7 @@ asio::awaitable<ProbeOutcome> HttpProxyProbe::run(ProbeSession& session) const {
   const std::optional<CanaryEndpoint>& canary = session.options().canary;
   if (!canary) co_return co_await without_canary(session);
   auto token = make_canary_token();
-  if (!token) co_return no_token(token.error());
+  if (!token) co_return outcome_from_error(token.error());
   co_return co_await with_canary(session, *canary, *token);
 }
 

@@ -2,19 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "fumidai/core/Hex.h"
 #include "fumidai/scanner/probes/text/SafeText.h"
 
 namespace fumidai::scanner {
 namespace {
 
 namespace json = boost::json;
-
-std::string hex(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const char c : bytes) out += fmt::format("{:02x}", static_cast<unsigned char>(c));
-  return out;
-}
 
 // IKEv2: one transform of each type (a responder returns exactly one).
 json::object v2_choice(const IkeProposal& proposal) {
@@ -63,7 +57,7 @@ json::object describe_ike_message(const IkeMessage& m) {
     const int major = h.major_version();
     o["version"] = fmt::format("{}.{}", major, h.version & 0x0f);
     o["exchange"] = major == 1 ? ikev1::exchange_name(h.exchange) : ikev2::exchange_name(h.exchange);
-    o["responder_spi"] = hex(std::string_view(reinterpret_cast<const char*>(h.responder_spi.data()), kIkeSpiBytes));
+    o["responder_spi"] = to_hex(std::span(h.responder_spi.data(), kIkeSpiBytes));
     if (!m.proposals.empty()) {
       const IkeProposal& chosen = m.proposals.front();
       if (major == 2)
@@ -102,7 +96,7 @@ json::object describe_ike_message(const IkeMessage& m) {
 
 void add_ike_vendor_ids(const IkeMessage& message, const IkeVendorIds& names, json::array& out) {
   for (const std::string& vid : message.vendor_ids) {
-    const std::string h = hex(vid);
+    const std::string h = to_hex(vid);
     bool seen = false;
     for (const json::value& v : out) seen = seen || v.as_object().at("hex").as_string() == h;
     if (seen) continue;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "fumidai/core/Hex.h"
 #include "fumidai/scanner/packet/ByteOrder.h"
 
 namespace fumidai::scanner::openvpn {
@@ -29,12 +30,6 @@ std::string_view opcode_name(std::uint8_t opcode) {
       "P_CONTROL_WKC_V1",
   };
   return opcode < std::size(kNames) ? kNames[opcode] : "unknown";
-}
-
-std::string hex(const SessionId& id) {
-  std::string s;
-  for (std::uint8_t b : id) s += fmt::format("{:02x}", b);
-  return s;
 }
 
 Packet invalid(Packet p, std::string error) {
@@ -121,13 +116,13 @@ boost::json::object describe(const Packet& p) {
   o["opcode"] = *p.opcode;
   o["message"] = opcode_name(*p.opcode);
   o["key_id"] = p.key_id;
-  if (p.session_id) o["session_id"] = hex(*p.session_id);
+  if (p.session_id) o["session_id"] = to_hex(*p.session_id);
   if (p.acked_packet_ids) {
     boost::json::array ids;
     for (std::uint32_t id : *p.acked_packet_ids) ids.emplace_back(id);
     o["acked_packet_ids"] = std::move(ids);
   }
-  if (p.remote_session_id) o["remote_session_id"] = hex(*p.remote_session_id);
+  if (p.remote_session_id) o["remote_session_id"] = to_hex(*p.remote_session_id);
   if (p.message_packet_id) o["message_packet_id"] = *p.message_packet_id;
   if (p.valid) o["payload_length"] = p.payload_length;
   return o;

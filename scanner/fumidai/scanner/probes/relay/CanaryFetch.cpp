@@ -35,35 +35,6 @@ boost::json::object relay_record(const std::string& token) {
 
 boost::json::object relay_not_tested() { return {{"tested", false}, {"reason", "no canary configured"}}; }
 
-boost::asio::awaitable<HttpExchange> http_exchange(ProbeSession& session, std::string_view request,
-                                                   HttpResponseParser& parser) {
-  HttpExchange result;
-  result.io = co_await session.write(request);
-  if (!result.io.ok()) co_return result;
-  const HttpLimits limits = proxy_response_limits();
-  // Room for chunk framing, so a parser that keeps asking cannot read forever.
-  const std::size_t budget = 2 * (limits.max_header_bytes + limits.max_body_bytes);
-  std::size_t total = 0;
-  result.io = co_await read_until(session, budget, total, [&](std::span<const std::uint8_t> bytes) {
-    auto state = parser.feed(bytes);
-    if (!state) {
-      result.parse_error = state.error();
-      return FeedVerdict::failed;
-    }
-    result.complete = *state == HttpParseState::complete;
-    return result.complete ? FeedVerdict::done : FeedVerdict::more;
-  });
-  if (result.io.error == IoError::eof) {
-    auto state = parser.finish();
-    if (!state)
-      result.parse_error = state.error();
-    else
-      result.complete = *state == HttpParseState::complete;
-    if (result.complete) result.io = {};
-  }
-  co_return result;
-}
-
 boost::asio::awaitable<boost::json::object> fetch_canary_through_tunnel(ProbeSession& session,
                                                                         const CanaryEndpoint& canary,
                                                                         std::string_view token) {

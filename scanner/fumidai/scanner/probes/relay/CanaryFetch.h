@@ -1,7 +1,7 @@
 #pragma once
-// What both proxy probes share: one HTTP exchange over a proxy connection,
-// and the relay test they end with: a GET for the canary's token URL whose
-// answer must carry the token's proof (CanaryKey::proves). Over a tunnel
+// What both proxy probes share: the relay test they end with, a GET for the
+// canary's token URL whose answer must carry the token's proof
+// (CanaryKey::proves); its exchange is HttpGrab's http_exchange. Over a tunnel
 // (SOCKS, CONNECT) the request is in origin form; to an HTTP proxy in
 // absolute form, http://CANARY/fumidai-canary/TOKEN. Either way the only
 // address named is the canary's, and nothing is followed: a redirect or any
@@ -16,6 +16,7 @@
 #include "fumidai/core/Error.h"
 #include "fumidai/scanner/canary/CanaryEndpoint.h"
 #include "fumidai/scanner/grab/ProbeSession.h"
+#include "fumidai/scanner/probes/http/HttpGrab.h"
 #include "fumidai/scanner/probes/http/HttpLimits.h"
 #include "fumidai/scanner/probes/http/HttpResponseParser.h"
 
@@ -23,23 +24,12 @@ namespace fumidai::scanner {
 
 enum class CanaryRequestForm { origin, absolute };
 
-struct HttpExchange {
-  IoStatus io;                       // ok when the response completed
-  std::optional<Error> parse_error;  // the peer did not speak HTTP (or broke a limit)
-  bool complete = false;
-};
-
 // Proxies' answers are error pages and the canary's few bytes: limits of
 // their own, whatever --max-body says, so that a proof always fits.
 HttpLimits proxy_response_limits();
 
 std::string canary_request(const CanaryEndpoint& canary, std::string_view token, CanaryRequestForm form,
                            std::string_view user_agent);
-
-// Sends `request` and reads one response into `parser`; a response that ends
-// at the peer's close completes.
-boost::asio::awaitable<HttpExchange> http_exchange(ProbeSession& session, std::string_view request,
-                                                   HttpResponseParser& parser);
 
 // data.relay before the relay test: {"tested":true,"token","granted":false,
 // "proven":false}; and without a canary: {"tested":false,"reason"}.

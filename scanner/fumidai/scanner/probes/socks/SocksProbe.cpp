@@ -12,15 +12,6 @@ namespace {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-// Built outside the coroutines: GCC 12 reports a mismatched coroutine frame
-// delete (-Wmismatched-new-delete) for an early co_return of one built in place.
-ProbeOutcome no_token(const Error& error) {
-  ProbeOutcome outcome;
-  outcome.status = GrabStatus::application_error;
-  outcome.error = error.message;
-  return outcome;
-}
-
 // What a greeting's answer may take before it is judged: a SOCKS5 server
 // sends two bytes and waits; anything else shows in its first bytes.
 constexpr std::size_t kMaxGreetingReplyBytes = 64;
@@ -173,7 +164,7 @@ asio::awaitable<ProbeOutcome> SocksProbe::run(ProbeSession& session) const {
   std::string token;
   if (canary) {
     auto made = make_canary_token();
-    if (!made) co_return no_token(made.error());
+    if (!made) co_return outcome_from_error(made.error());
     token = std::move(*made);
   }
 

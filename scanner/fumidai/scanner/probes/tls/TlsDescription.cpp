@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "fumidai/core/Hex.h"
 #include "fumidai/scanner/probes/text/SafeText.h"
 
 namespace fumidai::scanner {
@@ -134,23 +135,11 @@ std::optional<std::string> iso8601(const ASN1_TIME* time) {
   return std::string(text.data());
 }
 
-std::string hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const char c : bytes) {
-    const auto u = static_cast<unsigned char>(c);
-    out += kDigits[u >> 4];
-    out += kDigits[u & 15];
-  }
-  return out;
-}
-
 std::string serial_hex(const ASN1_INTEGER* serial) {
   const std::string_view magnitude = as_view(serial);
   std::string out = ASN1_STRING_type(serial) == V_ASN1_NEG_INTEGER ? "-" : "";
   if (magnitude.empty()) return out + "00";
-  out += hex(magnitude.substr(0, kMaxSerialBytes));
+  out += to_hex(magnitude.substr(0, kMaxSerialBytes));
   if (magnitude.size() > kMaxSerialBytes) out += kCut;
   return out;
 }
@@ -247,7 +236,7 @@ json::object describe_certificate(X509* x509) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int digest_length = 0;
   if (X509_digest(x509, EVP_sha256(), digest.data(), &digest_length) == 1)
-    cert["sha256"] = hex({reinterpret_cast<const char*>(digest.data()), digest_length});
+    cert["sha256"] = to_hex(std::span(digest.data(), digest_length));
   add_key(cert, x509);
   const X509_ALGOR* signature = nullptr;
   X509_get0_signature(nullptr, &signature, x509);

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "fumidai/core/AsciiCase.h"
 #include "fumidai/scanner/probes/http/AsciiText.h"
 #include "fumidai/scanner/probes/text/SafeText.h"
 
@@ -12,15 +13,13 @@ using http_text::iequals;
 using http_text::is_ows;
 using http_text::trim_ows;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 Error ssdp_error(std::string message) { return make_error("ssdp: " + std::move(message)); }
 
 // "HTTP/1.x NNN[ reason]".
 Result<void> take_status_line(std::string_view line, SsdpResponse& response) {
   const bool ok = line.size() >= 12 && line.starts_with("HTTP/1.") && (line[7] == '0' || line[7] == '1') &&
-                  line[8] == ' ' && line[9] >= '1' && line[9] <= '9' && is_digit(line[10]) && is_digit(line[11]) &&
-                  (line.size() == 12 || line[12] == ' ');
+                  line[8] == ' ' && line[9] >= '1' && line[9] <= '9' && is_ascii_digit(line[10]) &&
+                  is_ascii_digit(line[11]) && (line.size() == 12 || line[12] == ' ');
   if (!ok) return ssdp_error("not an HTTP/1.x response: " + quote_bytes(line));
   response.version = std::string(line.substr(0, 8));
   response.status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
